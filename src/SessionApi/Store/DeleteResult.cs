@@ -1,0 +1,8 @@
+namespace SessionApi.Store;
+
+public enum DeleteResult
+{
+    Deleted,
+    NotFound,
+    PreconditionFailed,
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SessionApi.Store;
+
+/// <summary>The <c>Storage</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>
+    /// The session folder. Empty means the per-user default:
+    /// LocalApplicationData/SessionApi/sessions.
+    /// </summary>
+    public string? Root { get; set; }
+
+    /// <summary>Largest accepted session document, in bytes (default 32 MiB).</summary>
+    [Range(2, long.MaxValue)]
+    public long MaxSessionBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Deepest accepted JSON nesting (default 64, the System.Text.Json default).</summary>
+    [Range(1, 1000)]
+    public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>How long a save may keep retrying transient errors before it fails (default 10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After rename was refused as cross-device, how long to use the fallback before probing rename again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RenameReprobeInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The root to use: <see cref="Root"/> or the per-user default, made absolute.</summary>
+    public string ResolveRoot() => Path.GetFullPath(string.IsNullOrWhiteSpace(Root) ? DefaultRoot : Root);
+
+    public static string DefaultRoot => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+        "SessionApi",
+        "sessions");
+}

@@ -1,0 +1,44 @@
+namespace SessionApi.Store;
+
+/// <summary>
+/// Why a store operation was refused. The HTTP layer maps each to a status and to the stable
+/// machine-readable <c>code</c> of the ProblemDetails (see <see cref="StoreErrorCodeExtensions.ToProblemCode"/>).
+/// </summary>
+public enum StoreErrorCode
+{
+    /// <summary>The id breaks the id rule (400 invalid_id).</summary>
+    InvalidId,
+
+    /// <summary>The body is not well-formed JSON (400 invalid_json).</summary>
+    InvalidJson,
+
+    /// <summary>The body is JSON but its root is not an object (400 not_an_object).</summary>
+    NotAnObject,
+
+    /// <summary>The body nests deeper than allowed (400 too_deep).</summary>
+    TooDeep,
+
+    /// <summary>The body is larger than Storage:MaxSessionBytes (413 too_large).</summary>
+    TooLarge,
+
+    /// <summary>The disk or quota is full (507 insufficient_storage).</summary>
+    InsufficientStorage,
+
+    /// <summary>The storage cannot be written: read-only, I/O error, access persistently denied (503 storage_unavailable).</summary>
+    StorageUnavailable,
+}
+
+public static class StoreErrorCodeExtensions
+{
+    public static string ToProblemCode(this StoreErrorCode code) => code switch
+    {
+        StoreErrorCode.InvalidId => "invalid_id",
+        StoreErrorCode.InvalidJson => "invalid_json",
+        StoreErrorCode.NotAnObject => "not_an_object",
+        StoreErrorCode.TooDeep => "too_deep",
+        StoreErrorCode.TooLarge => "too_large",
+        StoreErrorCode.InsufficientStorage => "insufficient_storage",
+        StoreErrorCode.StorageUnavailable => "storage_unavailable",
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
+    };
+}
