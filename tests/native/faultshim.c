@@ -37,6 +37,13 @@
  *   - The runtime's own I/O (File.Move, FileStream.Flush(true), ...) goes through
  *     libSystem.Native.so, whose imports are bound by the dynamic linker, so it IS intercepted.
  *
+ * Under Wine (tests/wine/FINDINGS.md): file renames/links happen in the WINESERVER process
+ * (server/fd.c set_fd_name -> rename()), fsync (FlushFileBuffers) in the client process. So the
+ * shim must be in LD_PRELOAD when the prefix's wineserver STARTS; an already running server
+ * without it silently injects nothing (run `wineserver -k` first). The server's environment is
+ * frozen at its start: to switch faults on/off within one server, point FAULTSHIM_EXDEV_DIR at
+ * a symlink and repoint the link (the dir is realpath()ed on every call).
+ *
  * Safe to preload into any process: no allocation, no stdio, thread-safe (only stack buffers).
  */
 #define _GNU_SOURCE

@@ -82,6 +82,19 @@ int main(int argc, char **argv)
     check("fdatasync file in ok dir", fdatasync(fd), 0);
     close(fd);
 
+    /* FAULTSHIM_EXDEV_DIR naming a symlink is resolved on every call, so repointing the link
+     * switches faults on and off in a process whose environment is frozen (e.g. wineserver) */
+    char lnk[4096];
+    snprintf(lnk, sizeof lnk, "%s/../toggle", ok);
+    if (symlink(ok, lnk) != 0) { perror("symlink"); return 2; }
+    setenv("FAULTSHIM_EXDEV_DIR", lnk, 1);
+    snprintf(a, sizeof a, "%s/u.tmp", ok); snprintf(b, sizeof b, "%s/u.json", ok);
+    touch(a);
+    check("rename under symlinked exdev dir", rename(a, b), EXDEV);
+    if (unlink(lnk) != 0 || symlink(bad, lnk) != 0) { perror("relink"); return 2; }
+    check("rename after repointing the symlink", rename(a, b), 0);
+    setenv("FAULTSHIM_EXDEV_DIR", bad, 1);
+
     /* the variables are read at call time: unsetting them stops the faults */
     unsetenv("FAULTSHIM_EXDEV_DIR"); unsetenv("FAULTSHIM_FSYNC_EIO_DIR");
     check("rename after unsetenv", rename("s.json", "s2.json"), 0);

@@ -14,7 +14,7 @@ mkdir -p "$work/exdev/sub" "$work/ok"
 if env -u LD_PRELOAD "$work/selftest" "$work/exdev" "$work/ok" >/dev/null 2>&1; then
   echo "selftest: the checks passed WITHOUT the shim, so they prove nothing" >&2; exit 1
 fi
-rm -rf "$work/exdev" "$work/ok" "$work/exdev-sibling"; mkdir -p "$work/exdev/sub" "$work/ok"
+rm -rf "$work/exdev" "$work/ok" "$work/exdev-sibling" "$work/toggle"; mkdir -p "$work/exdev/sub" "$work/ok"
 
 LD_PRELOAD=$shim FAULTSHIM_EXDEV_DIR=$work/exdev FAULTSHIM_FSYNC_EIO_DIR=$work/exdev FAULTSHIM_LOG=${FAULTSHIM_LOG:-0} \
   "$work/selftest" "$work/exdev" "$work/ok"
