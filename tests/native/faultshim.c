@@ -1,0 +1,211 @@
+/*
+ * faultshim: an LD_PRELOAD library that injects real OS failures into file operations, so
+ * SessionApi's durable writer can be tested against the errors it must survive (see DESIGN.md,
+ * "The durable writer" and "Testing").
+ *
+ * Environment (read on EVERY call, so a test may change it while the process runs):
+ *   FAULTSHIM_EXDEV_DIR=<abs dir>      rename/renameat/renameat2/link/linkat fail with EXDEV when
+ *                                      the DESTINATION is inside <dir> (or is <dir>). This
+ *                                      emulates Windows MSIX AppData virtualization, where a
+ *                                      rename inside one directory is refused as cross-device
+ *                                      (Win32 ERROR_NOT_SAME_DEVICE, 17). link is included
+ *                                      because a real cross-device link fails the same way, and
+ *                                      .NET's File.Move(overwrite:false) uses link() as its
+ *                                      fallback path.
+ *   FAULTSHIM_FSYNC_EIO_DIR=<abs dir>  fsync/fdatasync fail with EIO when the fd's path
+ *                                      (readlink /proc/self/fd/N) is inside <dir> (or is <dir>,
+ *                                      so a directory fsync after rename fails too).
+ *   FAULTSHIM_LOG=1                    one line on stderr per injected fault.
+ * Unset or empty variables inject nothing: the real libc function runs.
+ *
+ * Which symbols: `nm -D libSystem.Native.so` (.NET 10.0.12) imports rename@GLIBC_2.2.5,
+ * link, fsync (no renameat*, no fdatasync); Wine 8's wineserver renames in server/fd.c with
+ * rename(). renameat/renameat2/linkat/fdatasync are covered for C programs and future callers.
+ * Raw syscall(SYS_rename...) calls are NOT intercepted; neither .NET nor Wine make them.
+ *
+ * "Inside <dir>" is decided on canonical paths: the destination is made absolute (cwd or the
+ * dirfd's /proc/self/fd link), its PARENT is resolved with realpath() (the destination itself
+ * need not exist), and compared component-wise with realpath(<dir>). So symlinked spellings
+ * (e.g. Wine's $WINEPREFIX/dosdevices/z: -> /) still match.
+ *
+ * IMPORTANT for .NET callers (verified on .NET 10.0.12, see tests/wine/FINDINGS.md):
+ *   - [DllImport("libc")] / [LibraryImport("libc")] BYPASSES this shim: the runtime dlopen()s
+ *     libc.so.6 and calls dlsym(libc_handle, "rename"), which looks only in libc and its
+ *     dependencies, never in preloaded objects.
+ *   - A DllImportResolver that maps "libc" to NativeLibrary.GetMainProgramHandle() (the
+ *     dlopen(NULL) handle: global scope, preloaded libraries first) IS intercepted.
+ *   - The runtime's own I/O (File.Move, FileStream.Flush(true), ...) goes through
+ *     libSystem.Native.so, whose imports are bound by the dynamic linker, so it IS intercepted.
+ *
+ * Under Wine (tests/wine/FINDINGS.md): file renames/links happen in the WINESERVER process
+ * (server/fd.c set_fd_name -> rename()), fsync (FlushFileBuffers) in the client process. So the
+ * shim must be in LD_PRELOAD when the prefix's wineserver STARTS; an already running server
+ * without it silently injects nothing (run `wineserver -k` first). The server's environment is
+ * frozen at its start: to switch faults on/off within one server, point FAULTSHIM_EXDEV_DIR at
+ * a symlink and repoint the link (the dir is realpath()ed on every call).
+ *
+ * Safe to preload into any process: no allocation, no stdio, thread-safe (only stack buffers).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Look the real function up lazily (RTLD_NEXT = the next object after us, normally libc). */
+#define REAL(ret, name, params)                                              \
+    static ret (*real_fn) params;                                            \
+    if (!real_fn) real_fn = (ret (*) params)dlsym(RTLD_NEXT, name);          \
+    if (!real_fn) { errno = ENOSYS; return -1; }
+
+static void log_fault(const char *fn, const char *path, int err)
+{
+    const char *on = getenv("FAULTSHIM_LOG");
+    if (!on || strcmp(on, "1") != 0) return;
+    char line[PATH_MAX + 128];
+    int n = snprintf(line, sizeof line, "faultshim[%d]: %s(%s) -> %s\n", (int)getpid(), fn,
+                     path, err == EXDEV ? "EXDEV" : "EIO");
+    if (n > 0) {
+        ssize_t ignored = write(STDERR_FILENO, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1));
+        (void)ignored;
+    }
+}
+
+/* True when canonical path `p` equals `dir` or lies below it (component boundary). */
+static int under(const char *p, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;          /* "/a/b/" == "/a/b"; "/" stays "/" */
+    if (n == 1 && dir[0] == '/') return p[0] == '/';
+    return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* Canonical form of `envvar`'s directory into out; 0 when unset/empty. An unresolvable dir is
+ * used as written, so a test naming a not-yet-created dir still gets faults later. */
+static int fault_dir(const char *envvar, char out[PATH_MAX])
+{
+    const char *d = getenv(envvar);
+    if (!d || !*d) return 0;
+    if (!realpath(d, out)) { strncpy(out, d, PATH_MAX - 1); out[PATH_MAX - 1] = '\0'; }
+    return 1;
+}
+
+/* Canonical absolute path of `path` relative to `dirfd`; the last component is kept as is
+ * (it may not exist, or be a symlink that rename would replace rather than follow). */
+static int canonical_dest(int dirfd, const char *path, char out[PATH_MAX])
+{
+    char abs[PATH_MAX * 2];
+    if (path[0] == '/') {
+        snprintf(abs, sizeof abs, "%s", path);
+    } else {
+        char base[PATH_MAX];
+        if (dirfd == AT_FDCWD) {
+            if (!getcwd(base, sizeof base)) return -1;
+        } else {
+            char link[64];
+            snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
+            ssize_t len = readlink(link, base, sizeof base - 1);
+            if (len < 0) return -1;
+            base[len] = '\0';
+        }
+        snprintf(abs, sizeof abs, "%s/%s", base, path);
+    }
+    size_t len = strlen(abs);
+    while (len > 1 && abs[len - 1] == '/') abs[--len] = '\0';   /* "dir/" names dir */
+    char *slash = strrchr(abs, '/');
+    const char *leaf = slash + 1;
+    char parent[PATH_MAX];
+    if (slash == abs) strcpy(parent, "/");
+    else { *slash = '\0'; if (!realpath(abs, parent)) snprintf(parent, sizeof parent, "%s", abs); }
+    if (strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0 || *leaf == '\0') {
+        /* rename onto "." or ".." : resolve the whole thing */
+        char whole[PATH_MAX * 2];
+        snprintf(whole, sizeof whole, "%s/%s", parent, leaf);
+        if (!realpath(whole, out)) snprintf(out, PATH_MAX, "%s", parent);
+        return 0;
+    }
+    snprintf(out, PATH_MAX, "%s%s%s", parent, strcmp(parent, "/") == 0 ? "" : "/", leaf);
+    return 0;
+}
+
+/* Should an operation whose destination is (dirfd, path) fail with EXDEV? */
+static int exdev_for(const char *fn, int dirfd, const char *path)
+{
+    if (!path) return 0;
+    int saved = errno;
+    char dir[PATH_MAX], dest[PATH_MAX];
+    int hit = fault_dir("FAULTSHIM_EXDEV_DIR", dir) && canonical_dest(dirfd, path, dest) == 0 &&
+              under(dest, dir);
+    errno = saved;
+    if (hit) log_fault(fn, dest, EXDEV);
+    return hit;
+}
+
+/* Should fsync-like calls on fd fail with EIO? */
+static int eio_for(const char *fn, int fd)
+{
+    int saved = errno;
+    char dir[PATH_MAX], link[64], path[PATH_MAX];
+    int hit = 0;
+    if (fault_dir("FAULTSHIM_FSYNC_EIO_DIR", dir)) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t len = readlink(link, path, sizeof path - 1);
+        if (len > 0) { path[len] = '\0'; hit = under(path, dir); }
+    }
+    errno = saved;
+    if (hit) log_fault(fn, path, EIO);
+    return hit;
+}
+
+int rename(const char *oldpath, const char *newpath)
+{
+    REAL(int, "rename", (const char *, const char *));
+    if (exdev_for("rename", AT_FDCWD, newpath)) { errno = EXDEV; return -1; }
+    return real_fn(oldpath, newpath);
+}
+
+int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+    REAL(int, "renameat", (int, const char *, int, const char *));
+    if (exdev_for("renameat", newdirfd, newpath)) { errno = EXDEV; return -1; }
+    return real_fn(olddirfd, oldpath, newdirfd, newpath);
+}
+
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)
+{
+    REAL(int, "renameat2", (int, const char *, int, const char *, unsigned int));
+    if (exdev_for("renameat2", newdirfd, newpath)) { errno = EXDEV; return -1; }
+    return real_fn(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+int link(const char *oldpath, const char *newpath)
+{
+    REAL(int, "link", (const char *, const char *));
+    if (exdev_for("link", AT_FDCWD, newpath)) { errno = EXDEV; return -1; }
+    return real_fn(oldpath, newpath);
+}
+
+int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)
+{
+    REAL(int, "linkat", (int, const char *, int, const char *, int));
+    if (exdev_for("linkat", newdirfd, newpath)) { errno = EXDEV; return -1; }
+    return real_fn(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+int fsync(int fd)
+{
+    REAL(int, "fsync", (int));
+    if (eio_for("fsync", fd)) { errno = EIO; return -1; }
+    return real_fn(fd);
+}
+
+int fdatasync(int fd)
+{
+    REAL(int, "fdatasync", (int));
+    if (eio_for("fdatasync", fd)) { errno = EIO; return -1; }
+    return real_fn(fd);
+}
