@@ -76,7 +76,9 @@ public static class OsErrorClassifier
         OsErrorCodes.ErrorHandleDiskFull or OsErrorCodes.ErrorDiskFull or OsErrorCodes.ErrorDiskQuotaExceeded
             => StorageFailureKind.InsufficientStorage,
 
-        OsErrorCodes.ErrorWriteProtect => StorageFailureKind.Unavailable,
+        // Write-protected media; a device that stopped answering (Wine reports a failed fsync as
+        // ERROR_NOT_READY); a device I/O error. As with EIO, flushed data cannot be trusted: fail.
+        OsErrorCodes.ErrorWriteProtect or OsErrorCodes.ErrorNotReady or OsErrorCodes.ErrorIoDevice => StorageFailureKind.Unavailable,
         _ => StorageFailureKind.Unknown,
     };
 }

@@ -24,10 +24,12 @@ internal static class OsErrorCodes
     public const int ErrorAccessDenied = 5;
     public const int ErrorNotSameDevice = 17;
     public const int ErrorWriteProtect = 19;
+    public const int ErrorNotReady = 21;
     public const int ErrorSharingViolation = 32;
     public const int ErrorLockViolation = 33;
     public const int ErrorHandleDiskFull = 39;
     public const int ErrorDiskFull = 112;
+    public const int ErrorIoDevice = 1117;
     public const int ErrorUserMappedFile = 1224;
     public const int ErrorUnableToRemoveReplaced = 1175;
     public const int ErrorUnableToMoveReplacement = 1176;

@@ -1,19 +1,18 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Polly;
 using SessionApi.Store;
 using SessionApi.Writer;
 
 namespace SessionApi.Tests.Support;
 
-/// <summary>The real writer and store, wired like DI does, with a fake clock and an optional chaos hook.</summary>
+/// <summary>The real writer and store, wired like DI does, with short retry delays and an optional chaos hook.</summary>
 public sealed class WriterHarness : IDisposable
 {
     private readonly MeterFactory meterFactory = new();
 
-    public WriterHarness(Action<ResiliencePipelineBuilder<WriteMode>>? chaos = null, TimeSpan? retryBudget = null)
+    public WriterHarness(Action<ResiliencePipelineBuilder<WriteMode>>? chaos = null, TimeSpan? retryBudget = null, TimeSpan? renameReprobeInterval = null)
     {
         Counters = new WriterCounters(meterFactory);
         var options = new WriterPipelineOptions
@@ -22,17 +21,14 @@ public sealed class WriterHarness : IDisposable
             RetryBudget = retryBudget ?? TimeSpan.FromSeconds(5),
             FirstRetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(20),
-            RenameReprobeInterval = TimeSpan.FromMinutes(5),
+            RenameReprobeInterval = renameReprobeInterval ?? TimeSpan.FromMinutes(5),
         };
-        var replace = new ResiliencePipelineBuilder<WriteMode> { TimeProvider = Clock };
+        var replace = new ResiliencePipelineBuilder<WriteMode>();
         WriterPipeline.Configure(replace, options, Tracker, Counters);
-        var delete = new ResiliencePipelineBuilder { TimeProvider = Clock };
+        var delete = new ResiliencePipelineBuilder();
         WriterPipeline.ConfigureDelete(delete, options, Counters);
         Writer = new DurableWriter(replace.Build(), delete.Build(), Tracker, Counters, NullLogger<DurableWriter>.Instance);
     }
-
-    /// <summary>Drives the rename circuit's break duration. Retry delays are real (milliseconds) because the clock is advanced by hand only.</summary>
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero };
 
     public WriterCounters Counters { get; }
 
@@ -47,7 +43,7 @@ public sealed class WriterHarness : IDisposable
         Writer,
         Counters,
         Tracker,
-        Clock,
+        TimeProvider.System,
         NullLogger<SessionStore>.Instance);
 
     public void Dispose() => meterFactory.Dispose();

@@ -1,0 +1,142 @@
+using Polly;
+using Polly.Simmy;
+using Polly.Simmy.Fault;
+using SessionApi.Tests.Support;
+using SessionApi.Writer;
+
+namespace SessionApi.Tests.Writer;
+
+/// <summary>
+/// The errors only Windows produces (sharing violations, ERROR_NOT_SAME_DEVICE, ReplaceFile's
+/// partial states, disk full), injected with Polly's chaos fault strategy right around the rename:
+/// proves the classification and the order of the pipeline's strategies on any OS.
+/// </summary>
+public sealed class ChaosPipelineTests : IDisposable
+{
+    private readonly TempRoot root = new();
+
+    public static TheoryData<int> TransientWin32Errors => [32, 33, 5];
+
+    [Theory]
+    [MemberData(nameof(TransientWin32Errors))]
+    public async Task Transient_windows_errors_are_retried_then_the_rename_succeeds(int win32Error)
+    {
+        var injected = 0;
+        using var harness = new WriterHarness(chaos: builder => builder.AddChaosFault(new ChaosFaultStrategyOptions
+        {
+            EnabledGenerator = _ => ValueTask.FromResult(injected < 3),
+            InjectionRate = 1,
+            FaultGenerator = new FaultGenerator().AddException(() => Win32Error(win32Error)),
+            OnFaultInjected = _ =>
+            {
+                injected++;
+                return default;
+            },
+        }));
+
+        var written = await harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of("{\"v\":1}"), WriterHarness.Limits, default);
+
+        Assert.Equal(WriteMode.AtomicRename, written.Mode);
+        Assert.Equal(3, harness.Counters.Snapshot()["retries"]);
+        Assert.Equal("{\"v\":1}", await File.ReadAllTextAsync(root.File("a.json")));
+        Assert.Equal(["a.json"], root.Files());
+    }
+
+    [Theory]
+    [InlineData(17)] // ERROR_NOT_SAME_DEVICE: MSIX virtualization
+    [InlineData(1175)] // ERROR_UNABLE_TO_REMOVE_REPLACED
+    [InlineData(1176)] // ERROR_UNABLE_TO_MOVE_REPLACEMENT
+    [InlineData(1177)] // ERROR_UNABLE_TO_MOVE_REPLACEMENT_2
+    public async Task Cross_device_refusals_switch_to_the_verified_copy(int win32Error)
+    {
+        using var harness = new WriterHarness(chaos: AlwaysFail(win32Error));
+        await File.WriteAllTextAsync(root.File("a.json"), "{\"old\":\"a much longer previous version of the document\"}");
+
+        var written = await harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of("{\"new\":1}"), WriterHarness.Limits, default);
+
+        Assert.Equal(WriteMode.VerifiedCopy, written.Mode);
+        Assert.Equal("{\"new\":1}", await File.ReadAllTextAsync(root.File("a.json")));
+        Assert.Equal(["a.json"], root.Files());
+        Assert.Equal(1, harness.Counters.Snapshot()["crossDeviceFallbacks"]);
+        Assert.Equal(WriteMode.VerifiedCopy, harness.Tracker.Current);
+    }
+
+    [Fact]
+    public async Task The_rename_circuit_opens_after_repeated_refusals_and_reprobes_after_the_break()
+    {
+        var renameAttempts = 0;
+        var refuse = true;
+        using var harness = new WriterHarness(renameReprobeInterval: TimeSpan.FromMilliseconds(500), chaos: builder => builder.AddChaosFault(new ChaosFaultStrategyOptions
+        {
+            InjectionRate = 1,
+            EnabledGenerator = _ =>
+            {
+                renameAttempts++;
+                return ValueTask.FromResult(refuse);
+            },
+            FaultGenerator = new FaultGenerator().AddException(() => Win32Error(17)),
+        }));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of($"{{\"v\":{i}}}"), WriterHarness.Limits, default);
+        }
+
+        // Two refusals open the circuit; the other three saves go straight to the verified copy.
+        Assert.Equal(2, renameAttempts);
+        Assert.Equal(5, harness.Counters.Snapshot()["crossDeviceFallbacks"]);
+
+        refuse = false;
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        var written = await harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of("{\"v\":9}"), WriterHarness.Limits, default);
+
+        Assert.Equal(3, renameAttempts);
+        Assert.Equal(WriteMode.AtomicRename, written.Mode);
+        Assert.Equal(WriteMode.AtomicRename, harness.Tracker.Current);
+        Assert.Equal("{\"v\":9}", await File.ReadAllTextAsync(root.File("a.json")));
+    }
+
+    [Theory]
+    [InlineData(112, StorageFailureKind.InsufficientStorage)] // ERROR_DISK_FULL
+    [InlineData(39, StorageFailureKind.InsufficientStorage)] // ERROR_HANDLE_DISK_FULL
+    [InlineData(19, StorageFailureKind.Unavailable)] // ERROR_WRITE_PROTECT
+    public async Task Fatal_errors_fail_at_once_keeping_the_previous_version_and_no_temp(int win32Error, StorageFailureKind expected)
+    {
+        using var harness = new WriterHarness(chaos: AlwaysFail(win32Error));
+        await File.WriteAllTextAsync(root.File("a.json"), "{\"old\":1}");
+
+        var error = await Assert.ThrowsAsync<StorageWriteException>(() =>
+            harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of("{\"new\":1}"), WriterHarness.Limits, default));
+
+        Assert.Equal(expected, error.Kind);
+        Assert.Equal(0, harness.Counters.Snapshot()["retries"]);
+        Assert.Equal("{\"old\":1}", await File.ReadAllTextAsync(root.File("a.json")));
+        Assert.Equal(["a.json"], root.Files());
+    }
+
+    [Fact]
+    public async Task A_sharing_violation_that_never_ends_fails_as_unavailable_within_the_budget()
+    {
+        using var harness = new WriterHarness(chaos: AlwaysFail(32), retryBudget: TimeSpan.FromMilliseconds(300));
+        await File.WriteAllTextAsync(root.File("a.json"), "{\"old\":1}");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<StorageWriteException>(() =>
+            harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of("{\"new\":1}"), WriterHarness.Limits, default));
+
+        Assert.Equal(StorageFailureKind.Unavailable, error.Kind);
+        Assert.Equal(32, OsError.FromException(error.InnerException!)?.Code);
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+        var retries = harness.Counters.Snapshot()["retries"];
+        Assert.InRange(retries, 3, 300); // backoff, not a busy loop
+        Assert.Equal("{\"old\":1}", await File.ReadAllTextAsync(root.File("a.json")));
+        Assert.Equal(["a.json"], root.Files());
+    }
+
+    public void Dispose() => root.Dispose();
+
+    private static Action<ResiliencePipelineBuilder<WriteMode>> AlwaysFail(int win32Error) =>
+        builder => builder.AddChaosFault(1.0, () => Win32Error(win32Error));
+
+    private static IOException Win32Error(int code) => new($"injected Win32 error {code}", unchecked((int)0x80070000) | code);
+}
