@@ -60,6 +60,12 @@ public static class CompanionHost
 
             return ExitCodes.Ok;
         }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop while starting (the parent was already gone, stdin already closed):
+            // a normal, graceful end.
+            return ExitCodes.Ok;
+        }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
             return FailStart(e.InnerExceptions[0]);
