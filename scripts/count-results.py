@@ -14,6 +14,12 @@ passed = failed = skipped = 0
 
 for m in re.finditer(r"(?:Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)", text):
     failed += int(m.group(1)); passed += int(m.group(2)); skipped += int(m.group(3))
+# dotnet test with the normal console verbosity: "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N".
+for m in re.finditer(r"^Total tests: \d+\s*\n((?:\s+(?:Passed|Failed|Skipped): \d+\s*\n?)+)", text, re.M):
+    for kind, n in re.findall(r"(Passed|Failed|Skipped): (\d+)", m.group(1)):
+        if kind == "Passed": passed += int(n)
+        elif kind == "Failed": failed += int(n)
+        else: skipped += int(n)
 for key, pattern in (("pass", r"^[#ℹ]\s*pass (\d+)"), ("fail", r"^[#ℹ]\s*fail (\d+)"), ("skip", r"^[#ℹ]\s*skipped (\d+)")):
     for m in re.finditer(pattern, text, re.M):
         n = int(m.group(1))
