@@ -18,6 +18,8 @@ export interface ProblemDetails {
 
 /** Codes the server documents, plus the client's own for answers that carry no ProblemDetails. */
 export type SessionApiErrorCode =
+  | "bad_request"
+  | "invalid_header"
   | "invalid_id"
   | "invalid_json"
   | "not_an_object"
@@ -28,6 +30,10 @@ export type SessionApiErrorCode =
   | "not_found"
   | "unauthorized"
   | "forbidden"
+  | "origin_not_allowed"
+  | "method_not_allowed"
+  | "rate_limited"
+  | "internal_error"
   | "insufficient_storage"
   | "storage_unavailable"
   /** fetch itself failed: server down, connection refused, or (in a browser) CORS refused the origin. */
@@ -43,7 +49,10 @@ const codeByStatus: Record<number, SessionApiErrorCode> = {
   404: "not_found",
   412: "precondition_failed",
   413: "too_large",
+  405: "method_not_allowed",
   415: "unsupported_media_type",
+  429: "rate_limited",
+  500: "internal_error",
   503: "storage_unavailable",
   507: "insufficient_storage",
 };
