@@ -1,0 +1,41 @@
+using System.Text.Json;
+using SessionApi.Store;
+
+namespace SessionApi.Api;
+
+/// <summary>One session in a listing and the body of a successful save. <c>etag</c> is quoted, as in the ETag header.</summary>
+public sealed record SessionInfo(string Id, long Size, DateTimeOffset UpdatedAt, string Etag)
+{
+    public static SessionInfo From(SessionMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return new(metadata.Id, metadata.Size, metadata.UpdatedAt, metadata.ETag);
+    }
+}
+
+/// <summary>Every session, newest first.</summary>
+public sealed record SessionList(IReadOnlyList<SessionInfo> Items);
+
+/// <summary>
+/// A session document: any JSON object, stored and served byte for byte. This type only describes
+/// the body in the OpenAPI document; the body itself is streamed, never deserialized.
+/// </summary>
+#pragma warning disable CA1710 // The name is the schema name clients see.
+public sealed class SessionDocument : Dictionary<string, JsonElement>;
+#pragma warning restore CA1710
+
+/// <summary><c>GET /diagnostics</c>.</summary>
+public sealed record DiagnosticsInfo(
+    string Version,
+    string Root,
+    string WriteMode,
+    IReadOnlyDictionary<string, long> Counters,
+    long? FreeBytes,
+    int SessionCount,
+    IReadOnlyList<QuarantineInfo> Quarantined);
+
+/// <summary>A file startup recovery moved to .quarantine/.</summary>
+public sealed record QuarantineInfo(string Name, string OriginalName, string Reason, DateTimeOffset QuarantinedAt);
+
+/// <summary><c>GET /health</c>.</summary>
+public sealed record HealthInfo(string Status);

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SessionApi.Hosting;
+using SessionApi.Store;
+
+namespace SessionApi.Api;
+
+/// <summary><c>GET /diagnostics</c>: what support needs to see at a glance.</summary>
+public static class DiagnosticsApi
+{
+    public static IEndpointRouteBuilder MapDiagnosticsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/diagnostics", GetDiagnostics)
+            .WithTags("Diagnostics")
+            .RequireAuthorization()
+            .WithName("getDiagnostics")
+            .WithSummary("Storage diagnostics")
+            .WithDescription("Version, storage root, the replace strategy the root currently needs (writeMode: "
+                + "'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), "
+                + "write counters, free space and the files startup recovery quarantined.");
+        return app;
+    }
+
+    internal static Ok<DiagnosticsInfo> GetDiagnostics(ISessionStore store)
+    {
+        var d = store.GetDiagnostics();
+        return TypedResults.Ok(new DiagnosticsInfo(
+            ReadyLineService.Version,
+            d.Root,
+            d.WriteMode,
+            d.Counters,
+            d.FreeBytes,
+            d.SessionCount,
+            [.. d.Quarantined.Select(q => new QuarantineInfo(q.Name, q.OriginalName, q.Reason, q.QuarantinedAt))]));
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace SessionApi.Api;
+
+/// <summary><c>GET /health</c>: liveness, without a token (container HEALTHCHECK, the parent's probe).</summary>
+public static class HealthApi
+{
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", GetHealth)
+            .WithTags("Health")
+            .AllowAnonymous()
+            .WithName("getHealth")
+            .WithSummary("Liveness")
+            .WithDescription("200 once the server listens (startup recovery has finished by then). Needs no token.");
+        return app;
+    }
+
+    internal static Ok<HealthInfo> GetHealth() => TypedResults.Ok(new HealthInfo("ok"));
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Options;
+using SessionApi.Store;
+
+namespace SessionApi.Hosting;
+
+/// <summary>
+/// Runs the web application and turns startup failures into the exit codes of the process
+/// contract (<see cref="ExitCodes"/>), each with one line on stderr.
+/// </summary>
+public static class CompanionHost
+{
+    /// <summary>
+    /// True while dotnet-getdocument runs the app at build time to write the OpenAPI document
+    /// (Microsoft.Extensions.ApiDescription.Server starts the host with a no-op server): then nothing
+    /// may touch the user's storage, watch stdin or a parent.
+    /// </summary>
+    public static bool IsBuildTimeDocumentGeneration { get; } =
+        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
+    public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> configureServices, Action<WebApplication> configurePipeline)
+    {
+        ArgumentNullException.ThrowIfNull(configureServices);
+        ArgumentNullException.ThrowIfNull(configurePipeline);
+
+        WebApplication app;
+        try
+        {
+            var builder = WebApplication.CreateBuilder(args);
+            configureServices(builder);
+            app = builder.Build();
+            configurePipeline(app);
+
+            // Validate every ValidateOnStart option now, apart from the rest of startup, so that any
+            // failure here (DataAnnotations, a value that does not convert) is known to be configuration.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (HostAbortedException)
+        {
+            // WebApplicationFactory and the build-time OpenAPI generator stop the host this way.
+            throw;
+        }
+        catch (Exception e) when (e is CompanionConfigurationException or OptionsValidationException or InvalidOperationException or FormatException)
+        {
+            return Fail(ExitCodes.ConfigurationError, "configuration error", e);
+        }
+
+        try
+        {
+            await using (app.ConfigureAwait(false))
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (OptionsValidationException e)
+        {
+            return Fail(ExitCodes.ConfigurationError, "configuration error", e);
+        }
+        catch (Exception e) when (e is SessionStoreException or IOException or UnauthorizedAccessException)
+        {
+            // The storage root is locked by another instance or unusable, or the port is taken.
+            return Fail(ExitCodes.StartupError, "cannot start", e);
+        }
+    }
+
+    private static int Fail(int exitCode, string what, Exception e)
+    {
+        Console.Error.WriteLine($"SessionApi: {what}: {OneLine(e)}");
+        return exitCode;
+    }
+
+    internal static string OneLine(Exception e)
+    {
+        var message = e is OptionsValidationException { Failures: var failures } ? string.Join(" ", failures) : e.Message;
+        return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+}

@@ -1,0 +1,26 @@
+namespace SessionApi.Hosting;
+
+/// <summary>The process exit codes the Electron main process can rely on.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>Anything unexpected.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Invalid configuration or command line (bad option, non-loopback URL, bad --parent-pid).</summary>
+    public const int ConfigurationError = 2;
+
+    /// <summary>The server could not start with valid configuration: storage root locked by another instance or unusable, port taken.</summary>
+    public const int StartupError = 3;
+}
+
+/// <summary>A configuration or command-line error; the message is the one line printed on stderr.</summary>
+public sealed class CompanionConfigurationException : Exception
+{
+    public CompanionConfigurationException() : base("Invalid configuration.") { }
+
+    public CompanionConfigurationException(string message) : base(message) { }
+
+    public CompanionConfigurationException(string message, Exception innerException) : base(message, innerException) { }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+
+namespace SessionApi.Store;
+
+/// <summary>
+/// <c>SessionApi recover --root &lt;dir&gt;</c>: runs startup recovery once, prints what it promoted,
+/// quarantined and removed, and exits. For support engineers fixing a broken install (for example
+/// a folder left holding only the <c>*.json.tmp</c> files of the MSIX bug) without starting the server.
+/// </summary>
+public static class RecoverCommand
+{
+    public const string Name = "recover";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var root = ParseRoot(args);
+        if (root is null)
+        {
+            await stderr.WriteLineAsync("usage: SessionApi recover --root <dir>").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (!Directory.Exists(root))
+        {
+            await stderr.WriteLineAsync($"SessionApi recover: storage root '{root}' does not exist.").ConfigureAwait(false);
+            return 2;
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"{StorageOptions.SectionName}:{nameof(StorageOptions.Root)}"] = root })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddSimpleConsole().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning))
+            .AddSessionStorage(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<SessionStore>();
+        try
+        {
+            var report = await store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await PrintAsync(stdout, store, report).ConfigureAwait(false);
+            return 0;
+        }
+        catch (StorageRootInUseException e)
+        {
+            await stderr.WriteLineAsync($"SessionApi recover: {e.Message}").ConfigureAwait(false);
+            return 3;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Writer.StorageWriteException)
+        {
+            await stderr.WriteLineAsync($"SessionApi recover: recovery stopped: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static async Task PrintAsync(TextWriter stdout, SessionStore store, RecoveryReport report)
+    {
+        await stdout.WriteLineAsync($"SessionApi recover: {store.Root}").ConfigureAwait(false);
+        foreach (var (temp, document) in report.Promoted.OrderBy(p => p.Document, StringComparer.Ordinal))
+        {
+            await stdout.WriteLineAsync($"promoted     {temp} -> {document}").ConfigureAwait(false);
+        }
+
+        foreach (var file in report.Quarantined.OrderBy(q => q.OriginalName, StringComparer.Ordinal))
+        {
+            await stdout.WriteLineAsync($"quarantined  {file.OriginalName} -> {Quarantine.FolderName}/{file.Name}: {file.Reason}").ConfigureAwait(false);
+        }
+
+        foreach (var temp in report.RemovedDuplicates.Order(StringComparer.Ordinal))
+        {
+            await stdout.WriteLineAsync($"removed      {temp}: same bytes as its document").ConfigureAwait(false);
+        }
+
+        var diagnostics = store.GetDiagnostics();
+        await stdout.WriteLineAsync(
+            $"{report.Sessions} sessions; {report.Promoted.Count} promoted, {report.Quarantined.Count} quarantined, {report.RemovedDuplicates.Count} duplicates removed; write mode {diagnostics.WriteMode}").ConfigureAwait(false);
+    }
+
+    private static string? ParseRoot(string[] args)
+    {
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] is "--root" or "--Storage:Root")
+            {
+                return Path.GetFullPath(args[i + 1]);
+            }
+        }
+
+        return args.Select(a => a.StartsWith("--root=", StringComparison.Ordinal) ? a["--root=".Length..] : null).FirstOrDefault(a => a is not null) is { } inline
+            ? Path.GetFullPath(inline)
+            : null;
+    }
+}

@@ -1,0 +1,15 @@
+namespace SessionApi.Store;
+
+/// <summary>What startup recovery (or <c>SessionApi recover</c>) did to the root.</summary>
+public sealed class RecoveryReport
+{
+    /// <summary>Temp files promoted to their document: (temp file name, document file name).</summary>
+    public List<(string Temp, string Document)> Promoted { get; } = [];
+
+    public List<QuarantinedFile> Quarantined { get; } = [];
+
+    /// <summary>Temp files removed because they held exactly the bytes of their document.</summary>
+    public List<string> RemovedDuplicates { get; } = [];
+
+    public int Sessions { get; set; }
+}

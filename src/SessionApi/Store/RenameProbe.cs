@@ -1,0 +1,39 @@
+using SessionApi.Writer;
+
+namespace SessionApi.Store;
+
+/// <summary>
+/// At startup, replaces a small probe file in the root by rename, so diagnostics shows a root that
+/// refuses rename (a virtualized MSIX AppData, a bind mount) before the first save does. MSIX only
+/// refuses renames over files that existed before virtualization, so a clean probe does not prove
+/// the opposite; the first refused save still switches the mode.
+/// </summary>
+internal static class RenameProbe
+{
+    private const string ProbeName = ".sessionapi-probe";
+
+    public static WriteMode Run(string root)
+    {
+        var target = Path.Combine(root, ProbeName);
+        if (!File.Exists(target))
+        {
+            File.WriteAllBytes(target, []);
+        }
+
+        var temp = TempFileNames.NewFor(target);
+        File.WriteAllBytes(temp, []);
+        try
+        {
+            DurableFileSystem.ReplaceByRename(temp, target);
+            return WriteMode.AtomicRename;
+        }
+        catch (IOException e) when (OsErrorClassifier.Classify(e) == StorageFailureKind.CrossDevice)
+        {
+            return WriteMode.VerifiedCopy;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using SessionApi.Writer;
+
+namespace SessionApi.Store;
+
+/// <summary>
+/// Brings a storage root back to "one good document per session" after a crash, an earlier writer,
+/// or the MSIX bug (a folder of stranded <c>*.json.tmp</c> files holding the only good copies):
+/// <list type="bullet">
+/// <item>a temp file holding a complete JSON object is promoted when its document is missing,
+/// invalid or older (through the durable writer, so a virtualized root gets the verified copy);</item>
+/// <item>a temp holding exactly the document's bytes is a leftover of a finished save and is removed;</item>
+/// <item>anything else — torn temps, unparseable documents, superseded temps — goes to quarantine.</item>
+/// </list>
+/// Nothing is deleted silently: every action is logged and reported.
+/// </summary>
+internal sealed partial class SessionRecovery(string root, DurableWriter writer, Quarantine quarantine, WriterCounters counters, ILogger logger)
+{
+    /// <summary>Recovers every session in the root and returns the metadata of all that are served afterwards.</summary>
+    public async Task<(RecoveryReport Report, List<SessionMetadata> Sessions)> RecoverAllAsync(CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(root))
+        {
+            var name = Path.GetFileName(path);
+            if (name.StartsWith('.'))
+            {
+                continue; // our own lock, probe and quarantine files
+            }
+
+            var documentName = TempFileNames.TargetOf(name, SessionId.FileExtension) ?? (name.EndsWith(SessionId.FileExtension, StringComparison.Ordinal) ? name : null);
+            var id = documentName is null ? null : SessionId.FromFileName(documentName);
+            if (!SessionId.IsValid(id))
+            {
+                LogIgnored(logger, name);
+                continue;
+            }
+
+            if (!groups.TryGetValue(id, out var files))
+            {
+                groups[id] = files = [];
+            }
+
+            files.Add(path);
+        }
+
+        var report = new RecoveryReport();
+        var sessions = new List<SessionMetadata>(groups.Count);
+        await Parallel.ForEachAsync(groups, cancellationToken, async (group, _) =>
+        {
+            var metadata = await RecoverAsync(group.Key, group.Value, report).ConfigureAwait(false);
+            if (metadata is not null)
+            {
+                lock (sessions)
+                {
+                    sessions.Add(metadata);
+                }
+            }
+        }).ConfigureAwait(false);
+
+        report.Sessions = sessions.Count;
+        return (report, sessions);
+    }
+
+    /// <summary>Recovers one session (after an interrupted verified copy); the caller holds its lock.</summary>
+    public Task<SessionMetadata?> RecoverOneAsync(string id, RecoveryReport report)
+    {
+        var files = Directory.EnumerateFiles(root, SessionId.FileName(id) + "*")
+            .Where(path => Path.GetFileName(path) == SessionId.FileName(id) || TempFileNames.TargetOf(Path.GetFileName(path), SessionId.FileExtension) == SessionId.FileName(id))
+            .ToList();
+        return RecoverAsync(id, files, report);
+    }
+
+    private async Task<SessionMetadata?> RecoverAsync(string id, List<string> files, RecoveryReport report)
+    {
+        var documentPath = Path.Combine(root, SessionId.FileName(id));
+        var document = files.Contains(documentPath) ? DocumentInspector.Inspect(documentPath) : null;
+        var temps = files.Where(path => path != documentPath).Select(DocumentInspector.Inspect).ToList();
+
+        var newest = temps.Where(t => t.IsCompleteObject).OrderByDescending(t => t.LastWriteUtc).FirstOrDefault();
+        var promote = newest is not null
+            && (document is null || !document.IsCompleteObject || newest.LastWriteUtc > document.LastWriteUtc)
+            && !(document is { IsCompleteObject: true } && document.Sha256.AsSpan().SequenceEqual(newest.Sha256));
+        if (promote)
+        {
+            if (document is { IsCompleteObject: false } && !DocumentInspector.IsPrefixOf(documentPath, newest!.Path))
+            {
+                // Not a torn copy of the temp: something else broke it. Keep it for a human.
+                Record(report, quarantine.Move(documentPath, "unparseable document, replaced by a complete temp file"));
+            }
+
+            await writer.ReplaceAsync(new StagedDocument(newest!.Path, documentPath, newest.Length, newest.Sha256), deleteTempOnFailure: false).ConfigureAwait(false);
+            counters.RecoveredTemp();
+            LogPromoted(logger, newest.FileName, SessionId.FileName(id));
+            lock (report)
+            {
+                report.Promoted.Add((newest.FileName, SessionId.FileName(id)));
+            }
+
+            temps.Remove(newest);
+            document = newest with { Path = documentPath, LastWriteUtc = File.GetLastWriteTimeUtc(documentPath) };
+        }
+        else if (document is { IsCompleteObject: false })
+        {
+            Record(report, quarantine.Move(documentPath, "unparseable document and no complete temp file to restore it from"));
+            document = null;
+        }
+
+        foreach (var temp in temps)
+        {
+            if (document is not null && temp.IsCompleteObject && temp.Sha256.AsSpan().SequenceEqual(document.Sha256))
+            {
+                File.Delete(temp.Path);
+                LogRemovedDuplicate(logger, temp.FileName);
+                lock (report)
+                {
+                    report.RemovedDuplicates.Add(temp.FileName);
+                }
+            }
+            else
+            {
+                Record(report, quarantine.Move(temp.Path, temp.IsCompleteObject ? "complete temp file older than its document" : "incomplete temp file (torn write)"));
+            }
+        }
+
+        return document is null ? null : new SessionMetadata(id, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromSha256(document.Sha256));
+    }
+
+    private void Record(RecoveryReport report, QuarantinedFile file)
+    {
+        counters.QuarantinedFile();
+        LogQuarantined(logger, file.OriginalName, file.Reason, file.Name);
+        lock (report)
+        {
+            report.Quarantined.Add(file);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery promoted {Temp} to {Document}")]
+    private static partial void LogPromoted(ILogger logger, string temp, string document);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery quarantined {File}: {Reason} (now .quarantine/{QuarantineName})")]
+    private static partial void LogQuarantined(ILogger logger, string file, string reason, string quarantineName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovery removed {Temp}: it holds exactly the bytes of its document")]
+    private static partial void LogRemovedDuplicate(ILogger logger, string temp);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage root holds {File}, which is not a session file name; left untouched")]
+    private static partial void LogIgnored(ILogger logger, string file);
+}

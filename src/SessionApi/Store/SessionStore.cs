@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionApi.Writer;
+
+namespace SessionApi.Store;
+
+/// <summary>
+/// The store: one <c>&lt;id&gt;.json</c> per session under the root, an in-memory index so listing
+/// never touches the disk, per-id locks so saves of one session are serialized while different
+/// sessions proceed in parallel, and the durable writer underneath. <see cref="OpenAsync"/> (run
+/// once at startup, before the server listens) locks the root, probes rename and recovers.
+/// </summary>
+public sealed partial class SessionStore : ISessionStore, IDisposable
+{
+    private readonly ConcurrentDictionary<string, SessionMetadata> index = new(StringComparer.Ordinal);
+    private readonly KeyedAsyncLock locks = new();
+    private readonly DurableWriter writer;
+    private readonly WriterCounters counters;
+    private readonly WriteModeTracker modeTracker;
+    private readonly ILogger<SessionStore> logger;
+    private readonly Quarantine quarantine;
+    private readonly SessionRecovery recovery;
+    private readonly DocumentLimits limits;
+    private RootLock? rootLock;
+
+    public SessionStore(
+        IOptions<StorageOptions> options,
+        DurableWriter writer,
+        WriterCounters counters,
+        WriteModeTracker modeTracker,
+        TimeProvider timeProvider,
+        ILogger<SessionStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Root = options.Value.ResolveRoot();
+        limits = new DocumentLimits(options.Value.MaxSessionBytes, options.Value.MaxJsonDepth);
+        this.writer = writer;
+        this.counters = counters;
+        this.modeTracker = modeTracker;
+        this.logger = logger;
+        quarantine = new Quarantine(Root, timeProvider);
+        recovery = new SessionRecovery(Root, writer, quarantine, counters, logger);
+    }
+
+    public string Root { get; }
+
+    public bool IsOpen => rootLock is not null;
+
+    /// <summary>Creates and locks the root, probes rename, recovers leftovers and builds the index.</summary>
+    public async Task<RecoveryReport> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (rootLock is not null)
+        {
+            throw new InvalidOperationException("The store is already open.");
+        }
+
+        Directory.CreateDirectory(Root);
+        rootLock = RootLock.Acquire(Root);
+        try
+        {
+            var mode = RenameProbe.Run(Root);
+            modeTracker.Record(mode);
+            var (report, sessions) = await recovery.RecoverAllAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var session in sessions)
+            {
+                index[session.Id] = session;
+            }
+
+            LogOpened(logger, Root, index.Count, mode, report.Promoted.Count, report.Quarantined.Count);
+            return report;
+        }
+        catch
+        {
+            rootLock.Dispose();
+            rootLock = null;
+            throw;
+        }
+    }
+
+    public IReadOnlyList<SessionMetadata> List()
+    {
+        var items = index.Values.ToArray();
+        Array.Sort(items, static (a, b) =>
+        {
+            var byTime = b.UpdatedAt.CompareTo(a.UpdatedAt);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+        });
+        return items;
+    }
+
+    public SessionMetadata? Find(string id)
+    {
+        SessionId.Validate(id);
+        return index.GetValueOrDefault(id);
+    }
+
+    public async Task<SessionReadLease?> OpenReadAsync(string id, CancellationToken cancellationToken)
+    {
+        SessionId.Validate(id);
+        if (!index.ContainsKey(id))
+        {
+            return null;
+        }
+
+        var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!index.TryGetValue(id, out var metadata))
+            {
+                sessionLock.Dispose();
+                return null;
+            }
+
+            var stream = new FileStream(PathOf(id), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+            return new SessionReadLease(metadata, stream, sessionLock);
+        }
+        catch (FileNotFoundException)
+        {
+            // Deleted behind our back (by hand): the index follows the disk.
+            index.TryRemove(id, out _);
+            sessionLock.Dispose();
+            return null;
+        }
+        catch
+        {
+            sessionLock.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<SaveResult> SaveAsync(string id, Stream body, WritePrecondition precondition, CancellationToken cancellationToken)
+    {
+        SessionId.Validate(id);
+        using var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+        var current = index.GetValueOrDefault(id);
+        if ((precondition.IfNoneMatchAny && current is not null)
+            || (precondition.IfMatch is { } ifMatch && !ETags.Matches(ifMatch, current?.ETag)))
+        {
+            return new SaveResult(SaveOutcome.PreconditionFailed, current);
+        }
+
+        var path = PathOf(id);
+        WrittenDocument written;
+        try
+        {
+            written = await writer.WriteAsync(path, body, limits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDocumentException e)
+        {
+            throw new SessionStoreException(ToErrorCode(e.Problem), e.Message, e);
+        }
+        catch (StorageWriteException e)
+        {
+            if (e.TemporaryFileKept)
+            {
+                await RepairAfterInterruptedCopyAsync(id).ConfigureAwait(false);
+            }
+
+            var code = e.Kind == StorageFailureKind.InsufficientStorage ? StoreErrorCode.InsufficientStorage : StoreErrorCode.StorageUnavailable;
+            throw new SessionStoreException(code, e.Message, e);
+        }
+
+        var metadata = new SessionMetadata(id, written.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), ETags.FromSha256(written.Sha256));
+        index[id] = metadata;
+        return new SaveResult(current is null ? SaveOutcome.Created : SaveOutcome.Replaced, metadata);
+    }
+
+    public async Task<DeleteResult> DeleteAsync(string id, string? ifMatch, CancellationToken cancellationToken)
+    {
+        SessionId.Validate(id);
+        using var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+        if (!index.TryGetValue(id, out var current))
+        {
+            return DeleteResult.NotFound;
+        }
+
+        if (ifMatch is not null && !ETags.Matches(ifMatch, current.ETag))
+        {
+            return DeleteResult.PreconditionFailed;
+        }
+
+        try
+        {
+            await writer.DeleteAsync(PathOf(id)).ConfigureAwait(false);
+        }
+        catch (StorageWriteException e)
+        {
+            throw new SessionStoreException(StoreErrorCode.StorageUnavailable, e.Message, e);
+        }
+
+        index.TryRemove(id, out _);
+        return DeleteResult.Deleted;
+    }
+
+    public StoreDiagnostics GetDiagnostics() => new(
+        Root,
+        modeTracker.Current.ToWireName(),
+        counters.Snapshot(),
+        FreeBytes(),
+        index.Count,
+        quarantine.List());
+
+    public void Dispose() => rootLock?.Dispose();
+
+    private string PathOf(string id) => Path.Combine(Root, SessionId.FileName(id));
+
+    /// <summary>
+    /// A verified copy failed after it began rewriting the document: the complete new document is
+    /// in its temp file. Run recovery for this one session now rather than at the next start, so
+    /// the index never points at a torn file.
+    /// </summary>
+    private async Task RepairAfterInterruptedCopyAsync(string id)
+    {
+        try
+        {
+            var repaired = await recovery.RecoverOneAsync(id, new RecoveryReport()).ConfigureAwait(false);
+            if (repaired is null)
+            {
+                index.TryRemove(id, out _);
+            }
+            else
+            {
+                index[id] = repaired;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageWriteException)
+        {
+            // The storage is still failing; the next start's recovery finishes the job. Serve nothing torn meanwhile.
+            index.TryRemove(id, out _);
+            LogRepairDeferred(logger, id, e);
+        }
+    }
+
+    private long? FreeBytes()
+    {
+        try
+        {
+            return new DriveInfo(Root).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static StoreErrorCode ToErrorCode(DocumentProblem problem) => problem switch
+    {
+        DocumentProblem.NotAnObject => StoreErrorCode.NotAnObject,
+        DocumentProblem.TooDeep => StoreErrorCode.TooDeep,
+        DocumentProblem.TooLarge => StoreErrorCode.TooLarge,
+        _ => StoreErrorCode.InvalidJson,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage root {Root} open: {Sessions} sessions, write mode {WriteMode}, {Promoted} temps promoted, {Quarantined} files quarantined")]
+    private static partial void LogOpened(ILogger logger, string root, int sessions, WriteMode writeMode, int promoted, int quarantined);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not repair session {Id} after an interrupted copy; startup recovery will")]
+    private static partial void LogRepairDeferred(ILogger logger, string id, Exception exception);
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Hosting;
+
+namespace SessionApi.Store;
+
+/// <summary>
+/// Opens the store (root lock, rename probe, recovery, index) in the host's "starting" phase, which
+/// runs before any hosted service starts — Kestrel included — so the server never answers a request
+/// from a half-recovered root, and a second instance fails before it prints a ready line.
+/// </summary>
+internal sealed class StorageStartup(SessionStore store) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => store.OpenAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

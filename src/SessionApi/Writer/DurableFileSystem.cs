@@ -1,0 +1,48 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace SessionApi.Writer;
+
+/// <summary>
+/// The platform-neutral primitives of a durable write: flush a file to stable storage, replace a
+/// file by rename, and make a directory entry change durable. Every failure surfaces as an
+/// <see cref="IOException"/> whose HResult carries the OS error (see <see cref="OsError"/>).
+/// </summary>
+internal static class DurableFileSystem
+{
+    public static void FlushToDisk(SafeFileHandle handle, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            WindowsNative.FlushFileBuffers(handle, path);
+        }
+        else
+        {
+            UnixNative.Fsync(handle, path);
+        }
+    }
+
+    /// <summary>Atomically replaces <paramref name="destination"/> with <paramref name="source"/> (same directory).</summary>
+    public static void ReplaceByRename(string source, string destination)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            WindowsNative.ReplaceByMove(source, destination);
+        }
+        else
+        {
+            UnixNative.Rename(source, destination);
+        }
+    }
+
+    /// <summary>
+    /// Makes renames, creations and deletions in <paramref name="directory"/> durable. NTFS journals
+    /// directory changes itself and Windows cannot open a directory for flushing, so this is Unix only.
+    /// </summary>
+    public static void FlushDirectory(string directory)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            UnixNative.FsyncDirectory(directory);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Fallback;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace SessionApi.Writer;
+
+/// <summary>
+/// The Polly pipeline around "replace the target with the staged temp file". Outermost first:
+/// <list type="number">
+/// <item>timeout: the retry budget of one replace;</item>
+/// <item>retry: transient errors (sharing/lock violations, EBUSY, EAGAIN, EINTR, passing access
+/// denied) with exponential backoff and jitter — delays, never a busy-wait;</item>
+/// <item>fallback: rename refused as cross-device, or skipped by the open circuit, becomes the
+/// verified copy (<see cref="VerifiedCopy"/>);</item>
+/// <item>circuit breaker: once rename keeps being refused, skip it and probe again after
+/// <see cref="WriterPipelineOptions.RenameReprobeInterval"/>;</item>
+/// <item>(tests only) chaos strategies;</item>
+/// <item>the rename itself.</item>
+/// </list>
+/// Fatal errors (disk full, read-only, I/O error) pass straight through every strategy.
+/// </summary>
+public static class WriterPipeline
+{
+    public const string Name = "sessionapi-writer";
+    public const string DeleteName = "sessionapi-delete";
+
+    internal static readonly ResiliencePropertyKey<StagedDocument> StagedDocumentKey = new("sessionapi.staged-document");
+    internal static readonly ResiliencePropertyKey<Exception> LastTransientErrorKey = new("sessionapi.last-transient-error");
+
+    public static void Configure(
+        ResiliencePipelineBuilder<WriteMode> builder,
+        WriterPipelineOptions options,
+        WriteModeTracker tracker,
+        WriterCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tracker);
+        ArgumentNullException.ThrowIfNull(counters);
+
+        builder
+            .AddTimeout(new TimeoutStrategyOptions { Name = "retry-budget", Timeout = options.RetryBudget })
+            .AddRetry(new RetryStrategyOptions<WriteMode>
+            {
+                Name = "transient-retry",
+                ShouldHandle = new PredicateBuilder<WriteMode>().Handle<Exception>(e => IsKind(e, StorageFailureKind.Transient)),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.FirstRetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                MaxRetryAttempts = int.MaxValue, // bounded by the retry budget above
+                OnRetry = args =>
+                {
+                    counters.Retry();
+                    args.Context.Properties.Set(LastTransientErrorKey, args.Outcome.Exception!);
+                    return default;
+                },
+            })
+            .AddFallback(new FallbackStrategyOptions<WriteMode>
+            {
+                Name = "cross-device-fallback",
+                ShouldHandle = new PredicateBuilder<WriteMode>()
+                    .Handle<BrokenCircuitException>()
+                    .Handle<Exception>(e => IsKind(e, StorageFailureKind.CrossDevice)),
+                FallbackAction = args =>
+                {
+                    var staged = args.Context.Properties.GetValue(StagedDocumentKey, null!);
+                    return Outcome.FromResultAsValueTask(VerifiedCopy.Replace(staged));
+                },
+                OnFallback = _ =>
+                {
+                    counters.CrossDeviceFallback();
+                    return default;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<WriteMode>
+            {
+                Name = "rename-breaker",
+                ShouldHandle = new PredicateBuilder<WriteMode>().Handle<Exception>(e => IsKind(e, StorageFailureKind.CrossDevice)),
+                // Two refusals in a row (or half of the renames in ten minutes) mean the root is virtualized.
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromMinutes(10),
+                BreakDuration = options.RenameReprobeInterval,
+                StateProvider = tracker.RenameCircuit,
+            });
+
+        options.ConfigureInnermost?.Invoke(builder);
+    }
+
+    /// <summary>The pipeline around deleting a document: the same retry budget and transient retry, nothing else.</summary>
+    public static void ConfigureDelete(ResiliencePipelineBuilder builder, WriterPipelineOptions options, WriterCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(counters);
+        builder
+            .AddTimeout(new TimeoutStrategyOptions { Name = "retry-budget", Timeout = options.RetryBudget })
+            .AddRetry(new RetryStrategyOptions
+            {
+                Name = "transient-retry",
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsKind(e, StorageFailureKind.Transient)),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.FirstRetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = _ =>
+                {
+                    counters.Retry();
+                    return default;
+                },
+            });
+    }
+
+    /// <summary>Whether an exception from the pipeline is of the given kind, looking through the copy's wrapper.</summary>
+    public static bool IsKind(Exception exception, StorageFailureKind kind) => OsErrorClassifier.Classify(exception) == kind;
+}
