@@ -11,7 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GetDiagnostics"];
+        /**
+         * Storage diagnostics
+         * @description Version, storage root, the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), write counters, free space and the files startup recovery quarantined.
+         */
+        get: operations["getDiagnostics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -27,7 +31,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GetHealth"];
+        /**
+         * Liveness
+         * @description 200 once the server listens (startup recovery has finished by then). Needs no token.
+         */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -43,8 +51,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lists sessions, newest first. */
-        get: operations["ListSessions"];
+        /**
+         * List sessions
+         * @description Every stored session's metadata, newest first. Served from the in-memory index: no disk access.
+         */
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -60,10 +71,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GetSession"];
-        put: operations["SaveSession"];
+        /**
+         * Read a session
+         * @description The session document byte for byte as it was saved, with its ETag. If-None-Match with the current ETag answers 304.
+         */
+        get: operations["getSession"];
+        /**
+         * Save a session
+         * @description Stores the body (a JSON object) atomically and durably as the session's new document. The body is streamed to disk and validated on the way; the previous document stays intact unless the whole new one is valid and on disk. If-Match: <etag> saves only over that version; If-None-Match: * only when the session does not exist yet.
+         */
+        put: operations["putSession"];
         post?: never;
-        delete: operations["DeleteSession"];
+        /**
+         * Delete a session
+         * @description Deletes the session. If-Match: <etag> deletes only that version.
+         */
+        delete: operations["deleteSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -73,17 +96,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Diagnostics: {
-            counters?: {
+        /** @description `GET /diagnostics`. */
+        DiagnosticsInfo: {
+            counters: {
                 [key: string]: number;
             };
             /** Format: int64 */
-            freeBytes?: null | number;
-            root?: string;
-            version?: string;
-            writeMode?: string;
+            freeBytes: null | number;
+            quarantined: components["schemas"]["QuarantineInfo"][];
+            root: string;
+            /** Format: int32 */
+            sessionCount: number;
+            version: string;
+            writeMode: string;
+        };
+        /** @description `GET /health`. */
+        HealthInfo: {
+            status: string;
         };
         ProblemDetails: {
+            /** @description Stable machine-readable error code, e.g. invalid_id, invalid_json, too_large, precondition_failed, not_found. */
             code?: string;
             detail?: null | string;
             instance?: null | string;
@@ -92,16 +124,26 @@ export interface components {
             title?: null | string;
             type?: null | string;
         };
-        SessionList: {
-            items: components["schemas"]["SessionMetadata"][];
+        /** @description A file startup recovery moved to .quarantine/. */
+        QuarantineInfo: {
+            name: string;
+            originalName: string;
+            /** Format: date-time */
+            quarantinedAt: string;
+            reason: string;
         };
-        SessionMetadata: {
+        /** @description One session in a listing and the body of a successful save. `etag` is quoted, as in the ETag header. */
+        SessionInfo: {
             etag: string;
             id: string;
             /** Format: int64 */
             size: number;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description Every session, newest first. */
+        SessionList: {
+            items: components["schemas"]["SessionInfo"][];
         };
     };
     responses: never;
@@ -112,7 +154,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    GetDiagnostics: {
+    getDiagnostics: {
         parameters: {
             query?: never;
             header?: never;
@@ -127,12 +169,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Diagnostics"];
+                    "application/json": components["schemas"]["DiagnosticsInfo"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
     };
-    GetHealth: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -147,12 +198,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": components["schemas"]["HealthInfo"];
                 };
             };
         };
     };
-    ListSessions: {
+    listSessions: {
         parameters: {
             query?: never;
             header?: never;
@@ -170,15 +221,23 @@ export interface operations {
                     "application/json": components["schemas"]["SessionList"];
                 };
             };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
-    GetSession: {
+    getSession: {
         parameters: {
             query?: never;
-            header?: {
-                "If-None-Match"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Session id: 1 to 128 of a-z, 0-9, '_' and '-', starting with a letter or digit; not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
                 id: string;
             };
             cookie?: never;
@@ -210,6 +269,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -221,14 +289,12 @@ export interface operations {
             };
         };
     };
-    SaveSession: {
+    putSession: {
         parameters: {
             query?: never;
-            header?: {
-                "If-Match"?: string;
-                "If-None-Match"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Session id: 1 to 128 of a-z, 0-9, '_' and '-', starting with a letter or digit; not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
                 id: string;
             };
             cookie?: never;
@@ -245,7 +311,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionMetadata"];
+                    "application/json": components["schemas"]["SessionInfo"];
                 };
             };
             /** @description Created */
@@ -254,11 +320,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionMetadata"];
+                    "application/json": components["schemas"]["SessionInfo"];
                 };
             };
             /** @description Bad Request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -275,15 +350,50 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Insufficient Storage */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
-    DeleteSession: {
+    deleteSession: {
         parameters: {
             query?: never;
-            header?: {
-                "If-Match"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Session id: 1 to 128 of a-z, 0-9, '_' and '-', starting with a letter or digit; not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
                 id: string;
             };
             cookie?: never;
@@ -296,6 +406,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
