@@ -1,13 +1,19 @@
 using SessionApi.Api;
 using SessionApi.Hosting;
+using SessionApi.Store;
 
 // Program only wires features together; each AddX/UseX/MapX lives with its feature.
+if (args is [RecoverCommand.Name, .. var recoverArgs])
+{
+    return await RecoverCommand.RunAsync(recoverArgs, Console.Out, Console.Error).ConfigureAwait(false);
+}
+
 return await CompanionHost.RunAsync(
     args,
     static builder =>
     {
         builder.AddCompanionHosting();
-        builder.Services.AddPendingSessionStore(builder.Configuration); // TEMPORARY: AddSessionStorage once merged from main
+        builder.Services.AddSessionStorage(builder.Configuration);
         builder.Services.AddCompanionSecurity(builder.Configuration);
         builder.Services.AddApiProblemDetails();
         builder.Services.AddApiDocs();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SessionApi.Store;
 
@@ -27,6 +28,12 @@ public static class CompanionHost
         {
             var builder = WebApplication.CreateBuilder(args);
             configureServices(builder);
+            if (IsBuildTimeDocumentGeneration)
+            {
+                // The generator needs only the endpoints: no storage lock or recovery, no watchdogs.
+                builder.Services.RemoveAll<IHostedService>();
+            }
+
             app = builder.Build();
             configurePipeline(app);
 
@@ -53,15 +60,40 @@ public static class CompanionHost
 
             return ExitCodes.Ok;
         }
-        catch (OptionsValidationException e)
+        catch (OperationCanceledException)
+        {
+            // Asked to stop while starting (the parent was already gone, stdin already closed):
+            // a normal, graceful end.
+            return ExitCodes.Ok;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            return FailStart(e.InnerExceptions[0]);
+        }
+        catch (Exception e) when (IsStartupFailure(e))
+        {
+            return FailStart(e);
+        }
+    }
+
+    private static bool IsStartupFailure(Exception e) =>
+        e is OptionsValidationException or StorageRootInUseException or SessionStoreException or IOException or UnauthorizedAccessException;
+
+    private static int FailStart(Exception e)
+    {
+        if (e is OptionsValidationException)
         {
             return Fail(ExitCodes.ConfigurationError, "configuration error", e);
         }
-        catch (Exception e) when (e is SessionStoreException or IOException or UnauthorizedAccessException)
+
+        if (IsStartupFailure(e))
         {
             // The storage root is locked by another instance or unusable, or the port is taken.
             return Fail(ExitCodes.StartupError, "cannot start", e);
         }
+
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        return ExitCodes.Failure;
     }
 
     private static int Fail(int exitCode, string what, Exception e)

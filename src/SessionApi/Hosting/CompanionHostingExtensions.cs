@@ -65,14 +65,6 @@ public static class CompanionHostingExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => ApiToken.FromEnvironment());
-        if (CompanionHost.IsBuildTimeDocumentGeneration)
-        {
-            // Keep the build away from the per-user storage root and its lock file.
-            configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Root)}"] =
-                Path.Combine(Path.GetTempPath(), "SessionApi-openapi-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-            return builder;
-        }
-
         services.AddHostedService<ReadyLineService>();
         services.AddHostedService<ParentProcessWatchdog>();
         services.AddHostedService<StdinWatcher>();

@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# SessionApi in a container: the same build as the README (dotnet publish of src/SessionApi),
+# listening on 0.0.0.0 by explicit opt-in (Hosting:AllowRemote), sessions on a volume.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the files that decide it, so the layer is cached across code changes.
+COPY global.json Directory.Build.props Directory.Packages.props SessionApi.sln ./
+COPY src/SessionApi/SessionApi.csproj src/SessionApi/
+RUN dotnet restore src/SessionApi/SessionApi.csproj
+COPY src/ src/
+# The committed OpenAPI document is not regenerated here (it is checked by the tests instead).
+RUN dotnet publish src/SessionApi/SessionApi.csproj -c Release --no-restore -o /app -p:OpenApiGenerateDocuments=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# curl is not in the aspnet image; the health check uses bash's /dev/tcp instead of adding it.
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    ASPNETCORE_HTTP_PORTS= \
+    Hosting__AllowRemote=true \
+    Hosting__ShutdownOnStdinClose=Off \
+    Storage__Root=/data/sessions \
+    Swagger__Enabled=false
+RUN mkdir -p /data/sessions && chown -R app:app /data
+VOLUME ["/data/sessions"]
+# The aspnet image's built-in non-root user (uid 1654).
+USER app
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
+# Pass SESSIONAPI_TOKEN with `docker run -e SESSIONAPI_TOKEN=...`; without it the token is generated
+# and printed in the ready line (docker logs). SIGTERM (docker stop) shuts down gracefully.
+ENTRYPOINT ["dotnet", "SessionApi.dll"]
