@@ -6,6 +6,7 @@
 // both live in this folder; the ESM-only launcher is loaded with a dynamic import().
 "use strict";
 
+const { existsSync } = require("node:fs");
 const path = require("node:path");
 const { pathToFileURL } = require("node:url");
 
@@ -43,6 +44,16 @@ function resolveRendererFile(rendererDir, requestUrl) {
   return file;
 }
 
+/** The asking frame's origin. Not `new URL(url).origin`: WHATWG URL gives "null" for every
+ * non-special scheme, app:// included (Chromium, which registered app:// as standard, knows better
+ * and reports it as WebFrameMain.origin). */
+function frameOrigin(frame) {
+  if (!frame) return undefined;
+  if (typeof frame.origin === "string" && frame.origin !== "null") return frame.origin;
+  const url = new URL(frame.url);
+  return url.protocol === `${APP_SCHEME}:` ? `${url.protocol}//${url.host}` : url.origin;
+}
+
 /**
  * Starts SessionApi, then the window. Returns handles for tests.
  * @param {{ app: any, BrowserWindow: any, ipcMain: any, protocol: any, net: any }} electron
@@ -57,7 +68,7 @@ async function startMain(electron, options = {}) {
   const rendererDir = options.rendererDir ?? path.join(__dirname, "renderer");
   protocol.handle(APP_SCHEME, (request) => {
     const file = resolveRendererFile(rendererDir, request.url);
-    return file ? net.fetch(pathToFileURL(file).toString()) : new Response("not found", { status: 404 });
+    return file && existsSync(file) ? net.fetch(pathToFileURL(file).toString()) : new Response("not found", { status: 404 });
   });
 
   const server = await startSessionApi({
@@ -86,7 +97,7 @@ async function startMain(electron, options = {}) {
   // The token only ever reaches our own page: check who asks (a navigated-away or injected frame
   // must not get it).
   ipcMain.handle(CONNECTION_CHANNEL, (event) => {
-    const origin = event.senderFrame ? new URL(event.senderFrame.url).origin : undefined;
+    const origin = frameOrigin(event.senderFrame);
     const allowed = options.allowedOrigins ?? [APP_ORIGIN];
     if (!origin || !allowed.includes(origin)) throw new Error(`refusing SessionApi connection to ${origin}`);
     return server.connection ?? null;
@@ -124,6 +135,7 @@ module.exports = {
   APP_ORIGIN,
   CONNECTION_CHANNEL,
   CONNECTION_CHANGED_CHANNEL,
+  frameOrigin,
   registerSchemes,
   resolveRendererFile,
   startMain,

@@ -169,11 +169,13 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
         return { id, document: data as T, etag: etagOf(response) };
       }),
 
-    saveSession: (id, document, o) =>
-      call(async () => {
-        if (typeof document !== "object" || document === null || Array.isArray(document)) {
-          throw new TypeError("saveSession: a session document must be a JSON object");
-        }
+    saveSession: (id, document, o) => {
+      // A caller bug, not a server answer: reject before any request (and outside call(), which
+      // would report it as a network failure).
+      if (typeof document !== "object" || document === null || Array.isArray(document)) {
+        return Promise.reject(new TypeError("saveSession: a session document must be a JSON object"));
+      }
+      return call(async () => {
         const headers: Record<string, string> = {};
         if (o?.ifMatch !== undefined) headers["If-Match"] = o.ifMatch;
         if (o?.ifNoneMatch !== undefined) headers["If-None-Match"] = o.ifNoneMatch;
@@ -185,7 +187,8 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
         });
         if (data === undefined) throw SessionApiError.fromResponse(response, error);
         return { ...data, etag: etagOf(response, data.etag), created: response.status === 201 };
-      }),
+      });
+    },
 
     deleteSession: (id, o) =>
       call(async () => {

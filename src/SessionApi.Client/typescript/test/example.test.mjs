@@ -107,7 +107,7 @@ describe("example main + real SessionApi", serverSkip(), () => {
   test("starts SessionApi, a locked-down window, hands {url, token} only to its own origin, follows restarts, stops on quit", async () => {
     const userData = tempDir();
     const fake = fakeElectron(userData);
-    const { server } = await main.startMain(fake.electron, { ...serverCommand(), launcher: { backoff: { initialMs: 50 }, readyTimeoutMs: 30_000 } });
+    const { server } = await main.startMain(fake.electron, { ...serverCommand(), launcher: { backoff: { initialMs: 50 }, readyTimeoutMs: 30_000, onOutput: () => {} } });
     try {
       // the window: no Node in the renderer
       const [win] = fake.windows;
@@ -127,12 +127,21 @@ describe("example main + real SessionApi", serverSkip(), () => {
       const getConnection = fake.handlers.get(main.CONNECTION_CHANNEL);
       const connection = await getConnection({ senderFrame: { url: "app://renderer/index.html" } });
       assert.deepEqual(connection, { url: server.url, token: server.token });
+      assert.deepEqual(await getConnection({ senderFrame: { url: "app://renderer/index.html", origin: "app://renderer" } }), connection);
       assert.throws(() => getConnection({ senderFrame: { url: "https://evil.example/" } }), /refusing/);
+      assert.throws(() => getConnection({ senderFrame: { url: "app://other/index.html" } }), /refusing/);
+      assert.throws(() => getConnection({ senderFrame: { url: "file:///tmp/x.html" } }), /refusing/);
+      assert.throws(() => getConnection({}), /refusing/);
 
       // the renderer's client works with what the bridge gave it (storage under userData)
       const client = createSessionApiClient({ baseUrl: connection.url, token: connection.token });
       await client.saveSession("from-main-test", { ok: true });
       assert.equal(JSON.parse(readFileSync(join(userData, "sessions", "from-main-test.json"), "utf8")).ok, true);
+
+      // the server accepts the app:// origin it was configured with (what the renderer's fetches carry)
+      const fromApp = await fetch(`${connection.url}/sessions`, { headers: { Origin: main.APP_ORIGIN, Authorization: `Bearer ${connection.token}` } });
+      assert.equal(fromApp.status, 200);
+      assert.equal(fromApp.headers.get("access-control-allow-origin"), main.APP_ORIGIN);
 
       // crash -> restart -> the window is told the new connection
       const ready = nextEvent(server, "ready", 30_000);

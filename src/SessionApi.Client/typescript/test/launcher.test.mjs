@@ -127,22 +127,25 @@ describe("launcher + real SessionApi", skip, () => {
     }
   });
 
-  test("graceful stop: a save in flight completes, exit code 0, no SIGKILL, the root can be reopened", async () => {
+  test("graceful stop: a save in flight completes, exit code 0, no SIGKILL, the root can be reopened", async (t) => {
     const root = tempDir();
     const server = await start({ storageRoot: root });
     const pid = server.pid;
     const client = clientFor(server);
     const big = { messages: Array.from({ length: 20_000 }, (_, i) => ({ i, text: "lorem ipsum dolor sit amet ".repeat(4) })) };
-    const saving = client.saveSession("in-flight", big);
+    const saving = client.saveSession("in-flight", big).then(
+      (saved) => ({ saved }),
+      (error) => ({ error }),
+    );
     await new Promise((r) => setTimeout(r, 20));
     const result = await server.stop();
     assert.deepEqual(result, { code: 0, signal: null, forced: false });
     assert.ok(!isAlive(pid));
-    const outcome = await saving.then(
-      (saved) => ({ saved }),
-      (error) => ({ error }),
-    );
-    if (outcome.saved) {
+    const outcome = await saving;
+    t.diagnostic(outcome.saved ? `in-flight save completed (${outcome.saved.size} bytes)` : `in-flight save refused: ${outcome.error.code}`);
+    // In flight when SIGTERM arrived: the contract says it completes.
+    assert.ok(outcome.saved, `the in-flight save failed: ${outcome.error?.message}`);
+    {
       assert.deepEqual(JSON.parse(readFileSync(join(root, "in-flight.json"), "utf8")).messages.length, 20_000);
     }
     // never a torn file or a temp left behind
@@ -150,7 +153,7 @@ describe("launcher + real SessionApi", skip, () => {
     // the lock file was released: a new instance opens the same root
     const again = await start({ storageRoot: root });
     try {
-      if (outcome.saved) assert.equal((await clientFor(again).loadSession("in-flight")).etag, outcome.saved.etag);
+      assert.equal((await clientFor(again).loadSession("in-flight")).etag, outcome.saved.etag);
     } finally {
       await again.stop();
     }
