@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using SessionApi.Writer;
 
@@ -23,51 +22,32 @@ internal static class DocumentInspector
         var lastWrite = File.GetLastWriteTimeUtc(path);
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var validator = new JsonStreamValidator(RecoveryMaxDepth);
+        using var json = new ValidatingJsonBuffer(RecoveryMaxDepth);
         var valid = true;
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var carried = 0;
         long offset = 0;
-        try
+        while (true)
         {
-            while (true)
+            var space = json.FreeSpace.Span;
+            var read = RandomAccess.Read(handle, space, offset);
+            hash.AppendData(space[..read]);
+            offset += read;
+            if (valid)
             {
-                if (carried == buffer.Length)
+                try
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, carried).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    json.Accept(read);
                 }
-
-                var read = RandomAccess.Read(handle, buffer.AsSpan(carried), offset);
-                hash.AppendData(buffer, carried, read);
-                offset += read;
-                if (valid)
+                catch (InvalidDocumentException)
                 {
-                    var available = carried + read;
-                    try
-                    {
-                        var consumed = validator.Feed(buffer.AsSpan(0, available), isFinalBlock: read == 0);
-                        carried = available - consumed;
-                        buffer.AsSpan(consumed, carried).CopyTo(buffer);
-                    }
-                    catch (InvalidDocumentException)
-                    {
-                        valid = false;
-                        carried = 0;
-                    }
-                }
-
-                if (read == 0)
-                {
-                    return new InspectedFile(path, valid, offset, hash.GetHashAndReset(), lastWrite);
+                    valid = false; // keep reading: the hash still tells duplicates apart
+                    json.Discard();
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            if (read == 0)
+            {
+                return new InspectedFile(path, valid, offset, hash.GetHashAndReset(), lastWrite);
+            }
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
@@ -7,12 +6,10 @@ namespace SessionApi.Writer;
 /// <summary>
 /// Step 1 of a save: streams a body into a new temporary file beside the target, validating the
 /// JSON and hashing the bytes on the way, then flushes it to disk with a checked fsync. Memory stays
-/// at one buffer (it only grows for a single token larger than the buffer, such as a huge string).
+/// at one buffer (see <see cref="ValidatingJsonBuffer"/>).
 /// </summary>
 internal static class DocumentStager
 {
-    private const int BufferSize = 64 * 1024;
-
     /// <summary>Writes the temp file; on any failure the temp file is removed again before the exception leaves.</summary>
     public static async Task<StagedDocument> StageAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
     {
@@ -35,56 +32,33 @@ internal static class DocumentStager
         Stream body, SafeFileHandle handle, DocumentLimits limits, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var validator = new JsonStreamValidator(limits.MaxDepth);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var carried = 0; // bytes at the start of buffer that the validator has not consumed yet
+        using var json = new ValidatingJsonBuffer(limits.MaxDepth);
         long length = 0;
-        try
+        while (true)
         {
-            while (true)
+            var space = json.FreeSpace;
+            var read = await body.ReadAsync(space, cancellationToken).ConfigureAwait(false);
+            length += read;
+            if (length > limits.MaxBytes)
             {
-                if (carried == buffer.Length)
-                {
-                    buffer = Grow(buffer, carried);
-                }
+                throw new InvalidDocumentException(
+                    DocumentProblem.TooLarge,
+                    $"The document is larger than the limit of {limits.MaxBytes} bytes.");
+            }
 
-                var read = await body.ReadAsync(buffer.AsMemory(carried), cancellationToken).ConfigureAwait(false);
-                length += read;
-                if (length > limits.MaxBytes)
-                {
-                    throw new InvalidDocumentException(
-                        DocumentProblem.TooLarge,
-                        $"The document is larger than the limit of {limits.MaxBytes} bytes.");
-                }
+            if (read > 0)
+            {
+                var chunk = space.Span[..read];
+                hash.AppendData(chunk);
+                RandomAccess.Write(handle, chunk, length - read);
+            }
 
-                if (read > 0)
-                {
-                    hash.AppendData(buffer, carried, read);
-                    RandomAccess.Write(handle, buffer.AsSpan(carried, read), length - read);
-                }
-
-                var available = carried + read;
-                var consumed = validator.Feed(buffer.AsSpan(0, available), isFinalBlock: read == 0);
-                carried = available - consumed;
-                buffer.AsSpan(consumed, carried).CopyTo(buffer);
-                if (read == 0)
-                {
-                    return (length, hash.GetHashAndReset());
-                }
+            json.Accept(read);
+            if (read == 0)
+            {
+                return (length, hash.GetHashAndReset());
             }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static byte[] Grow(byte[] buffer, int used)
-    {
-        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-        buffer.AsSpan(0, used).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return larger;
     }
 
     internal static void TryDelete(string path)
