@@ -64,8 +64,9 @@ public static class ApiDocs
         {
             Title = "SessionApi",
             Version = ReadyLineService.Version,
+            // Markdown: the code span keeps Swagger UI from swallowing <token> as an HTML tag.
             Description = "Durable chat-session storage for the desktop app, on loopback. "
-                + "Every endpoint but /health and the documentation needs 'Authorization: Bearer <token>'. "
+                + "Every endpoint but /health and the documentation needs `Authorization: Bearer <token>`. "
                 + "Every error is application/problem+json with a stable 'code'.",
         };
 
