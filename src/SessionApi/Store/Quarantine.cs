@@ -24,6 +24,7 @@ internal sealed class Quarantine(string root, TimeProvider timeProvider)
     {
         lock (gate)
         {
+            var known = Load(); // before the move, so the moved file is not listed twice
             Directory.CreateDirectory(folder);
             var now = timeProvider.GetUtcNow();
             var originalName = Path.GetFileName(path);
@@ -39,7 +40,7 @@ internal sealed class Quarantine(string root, TimeProvider timeProvider)
 
             var entry = new QuarantinedFile(name, originalName, reason, now);
             File.AppendAllText(Path.Combine(folder, ManifestName), JsonSerializer.Serialize(entry, StoreJsonContext.Default.QuarantinedFile) + "\n");
-            Load().Add(entry);
+            known.Add(entry);
             return entry;
         }
     }

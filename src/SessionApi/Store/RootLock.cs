@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SessionApi.Store;
 
@@ -13,6 +12,12 @@ internal sealed class RootLock : IDisposable
 {
     public const string FileName = ".sessionapi.lock";
 
+    /// <summary>
+    /// The holder's pid, for the message a second instance prints. A separate file because .NET
+    /// flocks every handle it opens on Unix, so even reading the lock file would collide with the lock.
+    /// </summary>
+    public const string PidFileName = ".sessionapi.pid";
+
     private readonly FileStream stream;
 
     private RootLock(FileStream stream) => this.stream = stream;
@@ -23,31 +28,28 @@ internal sealed class RootLock : IDisposable
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // Read access is enough to hold the lock, and a root with no file open for writing can
+            // still be remounted read-only by an administrator (the server then answers 503).
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
         }
         catch (IOException e)
         {
             throw new StorageRootInUseException(
-                $"Storage root '{root}' is already in use by another SessionApi instance{DescribeHolder(path)}; stop it or choose another --Storage:Root.",
+                $"Storage root '{root}' is already in use by another SessionApi instance{DescribeHolder(root)}; stop it or choose another --Storage:Root.",
                 e);
         }
 
-        var owner = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n"));
-        stream.SetLength(0);
-        stream.Write(owner);
-        stream.Flush();
+        File.WriteAllText(Path.Combine(root, PidFileName), string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n"));
         return new RootLock(stream);
     }
 
     public void Dispose() => stream.Dispose();
 
-    private static string DescribeHolder(string path)
+    private static string DescribeHolder(string root)
     {
         try
         {
-            // flock is advisory: on Unix the holder's pid can still be read. On Windows the share
-            // mode forbids it and the message goes without.
-            var pid = File.ReadAllText(path).Trim();
+            var pid = File.ReadAllText(Path.Combine(root, PidFileName)).Trim();
             return pid.Length > 0 ? $" (pid {pid})" : string.Empty;
         }
         catch (IOException)

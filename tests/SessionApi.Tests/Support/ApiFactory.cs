@@ -17,16 +17,21 @@ public class ApiFactory : WebApplicationFactory<Program>
 {
     public const string Token = "test-token-0123456789";
 
-    private readonly TempRoot root = new();
+    private TempRoot? root;
 
-    public string Root => root.Path;
+    public string Root => StorageRoot.Path;
+
+    /// <summary>Where the fixture's storage root is created; a derived fixture can put it on a faulty file system.</summary>
+    protected virtual string? RootParent => null;
+
+    private TempRoot StorageRoot => root ??= new TempRoot(RootParent);
 
     /// <summary>Extra configuration of a derived fixture.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Storage:Root", root.Path);
+        builder.UseSetting("Storage:Root", Root);
         builder.UseSetting("Swagger:Enabled", "true");
         foreach (var (key, value) in Settings)
         {
@@ -51,7 +56,7 @@ public class ApiFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            root.Dispose();
+            root?.Dispose();
         }
     }
 }

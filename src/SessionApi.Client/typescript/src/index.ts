@@ -1,0 +1,212 @@
+/**
+ * The renderer's SessionApi client: a thin typed wrapper over the openapi-fetch client generated
+ * from the server's OpenAPI document (src/generated/schema.ts, never edited by hand).
+ *
+ * Browser-safe on purpose: plain `fetch`, `Headers`, `Response`; no Node APIs (tsconfig.browser.json
+ * type-checks this file with the DOM library only, so a Node import fails the build).
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { paths } from "./generated/schema.js";
+import { SessionApiError } from "./errors.js";
+
+export { SessionApiError, isSessionApiError } from "./errors.js";
+export type { ProblemDetails, SessionApiErrorCode } from "./errors.js";
+export type { paths } from "./generated/schema.js";
+
+type JsonBody<T> = T extends { content: { "application/json": infer B } } ? B : never;
+
+/** One entry of `GET /sessions` (id, size, updatedAt, etag). */
+export type SessionSummary = JsonBody<paths["/sessions"]["get"]["responses"][200]>["items"][number];
+/** What `PUT /sessions/{id}` answers: the saved session's metadata. */
+export type SessionMetadata = JsonBody<paths["/sessions/{id}"]["put"]["responses"][200]>;
+/** `GET /diagnostics`: version, root, writeMode, counters, freeBytes. */
+export type Diagnostics = JsonBody<paths["/diagnostics"]["get"]["responses"][200]>;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A session document: any JSON object (the server stores it byte for byte). */
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface SessionApiClientOptions {
+  /** The `url` of the ready line, e.g. `http://127.0.0.1:54321`. */
+  baseUrl: string;
+  /** The bearer token the launcher generated (sent as `Authorization: Bearer <token>`). */
+  token: string;
+  /** Custom fetch (tests, instrumentation). Defaults to `globalThis.fetch`. */
+  fetch?: (input: Request) => Promise<Response>;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface LoadedSession<T extends JsonObject = JsonObject> {
+  id: string;
+  document: T;
+  /** Strong ETag (quoted, as sent in the header): pass it back as `ifMatch` / `ifNoneMatch`. */
+  etag: string;
+}
+
+export interface SaveOptions extends RequestOptions {
+  /** Save only if the stored document still has this ETag (optimistic concurrency) -> else 412. */
+  ifMatch?: string;
+  /** `"*"`: save only if the session does not exist yet (create-only) -> else 412. */
+  ifNoneMatch?: "*";
+}
+
+export interface SavedSession extends SessionMetadata {
+  /** true for 201 Created, false for 200 (replaced). */
+  created: boolean;
+}
+
+export interface DeleteOptions extends RequestOptions {
+  /** Delete only if the stored document still has this ETag -> else 412. */
+  ifMatch?: string;
+}
+
+export interface SessionApiClient {
+  /** The generated openapi-fetch client (token already injected), for anything the wrapper does not cover. */
+  readonly raw: Client<paths>;
+  readonly baseUrl: string;
+  /** `GET /health` (no token needed); true when the server answers 200. */
+  health(options?: RequestOptions): Promise<boolean>;
+  /** `GET /sessions`: metadata of every session, newest first. */
+  listSessions(options?: RequestOptions): Promise<SessionSummary[]>;
+  /** `GET /sessions/{id}`: the document and its ETag. Throws `SessionApiError` (`not_found`, `invalid_id`). */
+  loadSession<T extends JsonObject = JsonObject>(id: string, options?: RequestOptions): Promise<LoadedSession<T>>;
+  /**
+   * `GET /sessions/{id}` with `If-None-Match: <etag>`: `undefined` when the stored document still has
+   * that ETag (304, nothing transferred), else the new document and ETag.
+   */
+  loadSessionIfChanged<T extends JsonObject = JsonObject>(id: string, etag: string, options?: RequestOptions): Promise<LoadedSession<T> | undefined>;
+  /** `PUT /sessions/{id}`: saves durably; returns the new metadata (with the new ETag). */
+  saveSession(id: string, document: JsonObject, options?: SaveOptions): Promise<SavedSession>;
+  /** `DELETE /sessions/{id}`. Throws `SessionApiError` (`not_found`, `precondition_failed`). */
+  deleteSession(id: string, options?: DeleteOptions): Promise<void>;
+  /** `GET /diagnostics`. */
+  getDiagnostics(options?: RequestOptions): Promise<Diagnostics>;
+}
+
+export function createSessionApiClient(options: SessionApiClientOptions): SessionApiClient {
+  const { baseUrl, token } = options;
+  if (!baseUrl) throw new TypeError("createSessionApiClient: baseUrl is required");
+  if (!token) throw new TypeError("createSessionApiClient: token is required");
+
+  const raw = createClient<paths>({
+    baseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // The token is a secret: never send it anywhere but the server, never in a URL, and keep
+    // the browser from attaching cookies or credentials of its own.
+    credentials: "omit",
+    cache: "no-store",
+  });
+  const auth: Middleware = {
+    onRequest({ request }) {
+      request.headers.set("Authorization", `Bearer ${token}`);
+      return request;
+    },
+  };
+  raw.use(auth);
+
+  /** Runs one call; turns thrown fetch failures into `network_error`, keeps aborts as they are. */
+  async function call<R>(run: () => Promise<R>): Promise<R> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof SessionApiError) throw error;
+      if (isAbort(error)) throw error;
+      throw SessionApiError.network(error);
+    }
+  }
+
+  function etagOf(response: Response, fallback?: string): string {
+    // The header is authoritative; cross-origin pages only see it if the server exposes it
+    // (Access-Control-Expose-Headers: ETag), so fall back to the metadata body when there is one.
+    const etag = response.headers.get("ETag") ?? fallback;
+    if (!etag) {
+      throw new SessionApiError({
+        status: response.status,
+        code: "missing_etag",
+        title: "The response has no ETag",
+        detail: "SessionApi answered without an ETag header (or CORS did not expose it).",
+      });
+    }
+    return etag;
+  }
+
+  return {
+    raw,
+    baseUrl,
+
+    health: (o) =>
+      call(async () => {
+        const { response } = await raw.GET("/health", { parseAs: "text", signal: o?.signal });
+        return response.status === 200;
+      }),
+
+    listSessions: (o) =>
+      call(async () => {
+        const { data, error, response } = await raw.GET("/sessions", { signal: o?.signal });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return data.items;
+      }),
+
+    loadSession: <T extends JsonObject>(id: string, o?: RequestOptions) =>
+      call(async () => {
+        const { data, error, response } = await raw.GET("/sessions/{id}", { params: { path: { id } }, signal: o?.signal });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return { id, document: data as T, etag: etagOf(response) };
+      }),
+
+    loadSessionIfChanged: <T extends JsonObject>(id: string, etag: string, o?: RequestOptions) =>
+      call(async () => {
+        const { data, error, response } = await raw.GET("/sessions/{id}", {
+          params: { path: { id } },
+          headers: { "If-None-Match": etag },
+          signal: o?.signal,
+        });
+        if (response.status === 304) return undefined;
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return { id, document: data as T, etag: etagOf(response) };
+      }),
+
+    saveSession: (id, document, o) => {
+      // A caller bug, not a server answer: reject before any request (and outside call(), which
+      // would report it as a network failure).
+      if (typeof document !== "object" || document === null || Array.isArray(document)) {
+        return Promise.reject(new TypeError("saveSession: a session document must be a JSON object"));
+      }
+      return call(async () => {
+        const headers: Record<string, string> = {};
+        if (o?.ifMatch !== undefined) headers["If-Match"] = o.ifMatch;
+        if (o?.ifNoneMatch !== undefined) headers["If-None-Match"] = o.ifNoneMatch;
+        const { data, error, response } = await raw.PUT("/sessions/{id}", {
+          params: { path: { id } },
+          body: document,
+          headers,
+          signal: o?.signal,
+        });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return { ...data, etag: etagOf(response, data.etag), created: response.status === 201 };
+      });
+    },
+
+    deleteSession: (id, o) =>
+      call(async () => {
+        const headers: Record<string, string> = {};
+        if (o?.ifMatch !== undefined) headers["If-Match"] = o.ifMatch;
+        const { error, response } = await raw.DELETE("/sessions/{id}", { params: { path: { id } }, headers, signal: o?.signal });
+        if (!response.ok) throw SessionApiError.fromResponse(response, error);
+      }),
+
+    getDiagnostics: (o) =>
+      call(async () => {
+        const { data, error, response } = await raw.GET("/diagnostics", { signal: o?.signal });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return data;
+      }),
+  };
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "name" in error && (error as { name: unknown }).name === "AbortError";
+}

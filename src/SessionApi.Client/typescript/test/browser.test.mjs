@@ -1,0 +1,168 @@
+// The renderer half in a real Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+// the example renderer, bundled with esbuild, served from ANOTHER origin than SessionApi by a tiny
+// static server; SessionApi allows exactly that origin. CORS preflights, the bearer token, ETags
+// through Access-Control-Expose-Headers and the generated client all run for real. A third origin
+// that is not allowed is refused.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join, normalize, sep } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+import { createSessionApiClient } from "@sessionapi/client";
+import { startSessionApi } from "@sessionapi/client/launcher";
+import { bundleRenderer, rendererDir } from "../scripts/bundle-renderer.mjs";
+import { cleanupTempDirs, serverCommand, serverSkip, tempDir } from "./helpers.mjs";
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const skip = (() => {
+  const s = serverSkip();
+  if (s.skip) return s;
+  if (!existsSync(chromiumPath)) return { skip: `${chromiumPath} missing (npm run install-browser-deps)` };
+  return {};
+})();
+
+const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
+
+/** Serves the renderer folder on 127.0.0.1:<free port>. */
+function serveRenderer() {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    const file = normalize(join(rendererDir, path === "/" ? "index.html" : decodeURIComponent(path)));
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "Content-Type": types[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` })),
+  );
+}
+
+/** What preload.js exposes through contextBridge, defined before any page script runs. */
+function bridgeInit({ url, token }) {
+  window.sessionApi = Object.freeze({
+    getConnection: async () => ({ url, token }),
+    onConnectionChanged: () => () => {},
+  });
+}
+
+describe("renderer in Chromium, cross-origin, against the real SessionApi", skip, () => {
+  let api;
+  let allowedSite;
+  let foreignSite;
+  let browser;
+  const consoleLines = [];
+
+  before(async () => {
+    await bundleRenderer();
+    allowedSite = await serveRenderer();
+    foreignSite = await serveRenderer();
+    api = await startSessionApi({ ...serverCommand(), storageRoot: tempDir(), allowedOrigins: [allowedSite.origin], readyTimeoutMs: 30_000 });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await api?.stop();
+    allowedSite?.server.close();
+    foreignSite?.server.close();
+    cleanupTempDirs();
+    if (consoleLines.length) console.log(`# browser console:\n# ${consoleLines.join("\n# ")}`);
+  });
+
+  async function openPage(origin) {
+    const context = await browser.newContext();
+    await context.addInitScript(bridgeInit, { url: api.url, token: api.token });
+    const page = await context.newPage();
+    page.on("console", (m) => consoleLines.push(`[${origin}] ${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => consoleLines.push(`[${origin}] pageerror: ${e.message}`));
+    await page.goto(`${origin}/index.html`);
+    return { context, page };
+  }
+
+  test("the page mounts, lists, and creates a session from the form", async () => {
+    const { context, page } = await openPage(allowedSite.origin);
+    try {
+      await page.waitForSelector('#status[data-state="connected"]', { timeout: 15_000 });
+      await page.fill("#title", "Typed in the browser");
+      await page.click("#create");
+      await page.waitForSelector("#sessions li", { timeout: 15_000 });
+      const id = await page.getAttribute("#sessions li", "data-id");
+      const stored = await createSessionApiClient({ baseUrl: api.url, token: api.token }).loadSession(id);
+      assert.deepEqual(stored.document, { title: "Typed in the browser", messages: [] });
+      assert.match(await page.textContent("#status"), /Connected: 1 session/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("create, list, update with If-Match, 412 on a stale ETag, 304, delete", async () => {
+    const { context, page } = await openPage(allowedSite.origin);
+    try {
+      const steps = await page.evaluate(async () => {
+        const demo = await import("/renderer.bundle.js");
+        return demo.runScenario(await demo.connect(), "browser-scenario");
+      });
+      assert.equal(steps.created.created, true);
+      assert.match(steps.created.etag, /^"/, "ETag readable cross-origin (Access-Control-Expose-Headers)");
+      assert.deepEqual(pick(steps.createTwice), { status: 412, code: "precondition_failed" });
+      assert.equal(steps.listed, true);
+      assert.deepEqual(steps.loaded, { title: "First chat", text: "héllo ✓", etag: steps.created.etag });
+      assert.equal(steps.updated.created, false);
+      assert.equal(steps.updated.etagChanged, true);
+      assert.deepEqual(pick(steps.staleUpdate), { status: 412, code: "precondition_failed" });
+      assert.equal(steps.notModified, true, "If-None-Match with the current ETag: 304");
+      assert.deepEqual(steps.changedSince, { title: "Renamed", etag: steps.updated.etag });
+      assert.deepEqual(pick(steps.staleDelete), { status: 412, code: "precondition_failed" });
+      assert.equal(steps.deleted, true);
+      assert.deepEqual(pick(steps.afterDelete), { status: 404, code: "not_found" });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a page from an origin that is not allowed is refused", async () => {
+    const { context, page } = await openPage(foreignSite.origin);
+    try {
+      await page.waitForSelector('#status[data-state="error"]', { timeout: 15_000 });
+      const result = await page.evaluate(async () => {
+        const demo = await import("/renderer.bundle.js");
+        try {
+          await (await demo.connect()).listSessions();
+          return { ok: true };
+        } catch (error) {
+          return demo.describeError(error);
+        }
+      });
+      // The browser hides the 403 behind a CORS failure: fetch rejects, the client says network_error.
+      assert.deepEqual(pick(result), { status: 0, code: "network_error" });
+    } finally {
+      await context.close();
+    }
+    // What the browser saw, asked directly: the preflight gets no CORS grant, the request a 403.
+    const preflight = await fetch(`${api.url}/sessions`, {
+      method: "OPTIONS",
+      headers: { Origin: foreignSite.origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" },
+    });
+    assert.equal(preflight.headers.get("access-control-allow-origin"), null);
+    const direct = await fetch(`${api.url}/sessions`, { headers: { Origin: foreignSite.origin, Authorization: `Bearer ${api.token}` } });
+    assert.equal(direct.status, 403);
+    assert.equal((await direct.json()).code, "origin_not_allowed");
+
+    const allowed = await fetch(`${api.url}/sessions/x`, {
+      method: "OPTIONS",
+      headers: { Origin: allowedSite.origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization,content-type,if-match" },
+    });
+    assert.equal(allowed.headers.get("access-control-allow-origin"), allowedSite.origin);
+  });
+});
+
+function pick(e) {
+  return e && { status: e.status, code: e.code };
+}

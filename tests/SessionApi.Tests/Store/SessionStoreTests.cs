@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.Json;
+using SessionApi.Store;
+using SessionApi.Tests.Support;
+
+namespace SessionApi.Tests.Store;
+
+public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempRoot root = new();
+    private readonly WriterHarness harness = new();
+    private SessionStore store = null!;
+
+    public async Task InitializeAsync()
+    {
+        store = harness.CreateStore(root.Path);
+        await store.OpenAsync(default);
+    }
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("0")]
+    [InlineData("local_3f2b9c1e-7a1d-4e8b-9c2d-1f0e5a6b7c8d")]
+    [InlineData("con1")]
+    [InlineData("comx")]
+    public void Accepts_valid_ids(string id) => Assert.True(SessionId.IsValid(id));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("_a")]
+    [InlineData("-a")]
+    [InlineData("A")]
+    [InlineData("a.b")]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("..")]
+    [InlineData("a\n")]
+    [InlineData("é")]
+    [InlineData("con")]
+    [InlineData("nul")]
+    [InlineData("com9")]
+    [InlineData("lpt1")]
+    public void Refuses_invalid_ids(string id)
+    {
+        Assert.False(SessionId.IsValid(id));
+        Assert.Equal(StoreErrorCode.InvalidId, Assert.Throws<SessionStoreException>(() => store.Find(id)).Code);
+    }
+
+    [Fact]
+    public void Ids_are_at_most_128_characters()
+    {
+        Assert.True(SessionId.IsValid(new string('a', 128)));
+        Assert.False(SessionId.IsValid(new string('a', 129)));
+    }
+
+    [Fact]
+    public async Task Concurrent_saves_of_one_id_are_serialized_and_the_last_one_wins_whole()
+    {
+        var bodies = Enumerable.Range(0, 20).Select(i => Bodies.Session(50_000 + i * 1000, i)).ToArray();
+
+        var results = await Task.WhenAll(bodies.Select(body => Task.Run(() => store.SaveAsync("same", new MemoryStream(body), WritePrecondition.None, default))));
+
+        Assert.Single(results, r => r.Outcome == SaveOutcome.Created);
+        var onDisk = await File.ReadAllBytesAsync(root.File("same.json"));
+        Assert.Contains(bodies, b => b.AsSpan().SequenceEqual(onDisk));
+        Assert.Equal(ETags.FromSha256(System.Security.Cryptography.SHA256.HashData(onDisk)), store.Find("same")!.ETag);
+        Assert.Equal(["same.json"], root.Files());
+    }
+
+    [Fact]
+    public async Task Saves_of_different_ids_run_in_parallel()
+    {
+        // A body that blocks until released holds one id's lock; another id must still save meanwhile.
+        var gate = new TaskCompletionSource();
+        var blocked = store.SaveAsync("slow", new GatedStream(Encoding.UTF8.GetBytes("{\"v\":1}"), gate.Task), WritePrecondition.None, default);
+
+        var other = await store.SaveAsync("fast", Bodies.Of("{\"v\":2}"), WritePrecondition.None, default).WaitAsync(TimeSpan.FromSeconds(10));
+        var sameId = store.SaveAsync("slow", Bodies.Of("{\"v\":3}"), WritePrecondition.None, default);
+        await Task.Delay(100);
+
+        Assert.Equal(SaveOutcome.Created, other.Outcome);
+        Assert.False(sameId.IsCompleted, "a second save of the same id must wait for the first");
+        gate.SetResult();
+        Assert.Equal(SaveOutcome.Created, (await blocked).Outcome);
+        Assert.Equal(SaveOutcome.Replaced, (await sameId).Outcome);
+    }
+
+    [Fact]
+    public async Task Preconditions_follow_etags()
+    {
+        var created = await store.SaveAsync("a", Bodies.Of("{\"v\":1}"), new WritePrecondition(null, IfNoneMatchAny: true), default);
+        Assert.Equal(SaveOutcome.Created, created.Outcome);
+        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition(null, true), default)).Outcome);
+        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition("\"stale\"", false), default)).Outcome);
+        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition("W/" + created.Metadata!.ETag, false), default)).Outcome);
+        var replaced = await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition(created.Metadata.ETag, false), default);
+        Assert.Equal(SaveOutcome.Replaced, replaced.Outcome);
+        Assert.NotEqual(created.Metadata.ETag, replaced.Metadata!.ETag);
+        Assert.Equal(DeleteResult.PreconditionFailed, await store.DeleteAsync("a", created.Metadata.ETag, default));
+        Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync("a", replaced.Metadata.ETag, default));
+        Assert.Equal(DeleteResult.NotFound, await store.DeleteAsync("a", null, default));
+        Assert.Empty(root.Files());
+    }
+
+    [Fact]
+    public async Task The_index_survives_a_restart_with_the_same_etags_and_order()
+    {
+        await store.SaveAsync("old", Bodies.Of("{\"v\":1}"), WritePrecondition.None, default);
+        File.SetLastWriteTimeUtc(root.File("old.json"), DateTime.UtcNow.AddHours(-1));
+        store.Dispose();
+        using var reopened = harness.CreateStore(root.Path);
+        await reopened.OpenAsync(default);
+        await reopened.SaveAsync("new", Bodies.Of("{\"v\":2}"), WritePrecondition.None, default);
+
+        Assert.Equal(["new", "old"], reopened.List().Select(s => s.Id));
+        Assert.Equal(ETags.FromSha256(System.Security.Cryptography.SHA256.HashData("{\"v\":1}"u8)), reopened.Find("old")!.ETag);
+    }
+
+    [Fact]
+    public async Task A_second_store_on_the_same_root_fails_fast_and_clearly()
+    {
+        using var second = harness.CreateStore(root.Path);
+
+        var error = await Assert.ThrowsAsync<StorageRootInUseException>(() => second.OpenAsync(default));
+
+        Assert.Contains(root.Path, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"pid {Environment.ProcessId}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Diagnostics_report_mode_counters_and_free_space()
+    {
+        await store.SaveAsync("a", Bodies.Of("{}"), WritePrecondition.None, default);
+
+        var diagnostics = store.GetDiagnostics();
+
+        Assert.Equal("atomic-rename", diagnostics.WriteMode);
+        Assert.Equal(1, diagnostics.Counters["saves"]);
+        Assert.Equal(1, diagnostics.SessionCount);
+        Assert.True(diagnostics.FreeBytes > 0);
+        Assert.Equal(root.Path, diagnostics.Root);
+        Assert.Contains("\"saves\":1", JsonSerializer.Serialize(diagnostics.Counters), StringComparison.Ordinal);
+    }
+
+    public Task DisposeAsync()
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        store?.Dispose();
+        harness.Dispose();
+        root.Dispose();
+    }
+
+    private sealed class GatedStream(byte[] data, Task gate) : MemoryStream(data)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await gate.WaitAsync(cancellationToken);
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
+    }
+}
