@@ -13,7 +13,7 @@ internal partial class SessionApiGeneratedClient
     /// parameters, so the generated methods cannot take them. The facade creates one transport per
     /// call, so this is never shared between concurrent requests.
     /// </summary>
-    private Action<HttpRequestMessage>? prepareRequest;
+    private readonly Action<HttpRequestMessage>? prepareRequest;
 
     private protected SessionApiGeneratedClient(HttpClient httpClient, Action<HttpRequestMessage>? prepareRequest)
         : this(httpClient)
