@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace SessionApi.Client;
+
+/// <summary>
+/// The C# client of SessionApi: one method per operation of the OpenAPI document (same names as
+/// its operationIds), each delegating to the generated transport, plus what the document cannot
+/// say (ETag preconditions, the document's exact bytes, typed errors).
+/// </summary>
+/// <remarks>
+/// Register it with <c>services.AddSessionApiClient(...)</c>: the typed HttpClient it receives
+/// carries the base address, the bearer token and the resilience pipeline. Every error answer
+/// throws <see cref="SessionApiException"/>.
+/// </remarks>
+public sealed class SessionApiClient
+{
+    private readonly HttpClient httpClient;
+
+    public SessionApiClient(HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        this.httpClient = httpClient;
+    }
+
+    /// <summary><c>GET /health</c> (needs no token).</summary>
+    public Task<HealthInfo> GetHealthAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(async t => (await t.GetHealthAsync(cancellationToken).ConfigureAwait(false)).Result);
+
+    /// <summary><c>GET /diagnostics</c>.</summary>
+    public Task<DiagnosticsInfo> GetDiagnosticsAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(async t => (await t.GetDiagnosticsAsync(cancellationToken).ConfigureAwait(false)).Result);
+
+    /// <summary><c>GET /sessions</c>: every session's metadata, newest first.</summary>
+    public Task<IReadOnlyList<SessionInfo>> ListSessionsAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(async t => (await t.ListSessionsAsync(cancellationToken).ConfigureAwait(false)).Result.Items);
+
+    /// <summary><c>GET /sessions/{id}</c>: the document byte for byte and its ETag.</summary>
+    /// <exception cref="SessionApiException">400 invalid_id, 404 not_found, ...</exception>
+    public async Task<SessionDocument> GetSessionAsync(string id, CancellationToken cancellationToken = default) =>
+        (await GetSessionCoreAsync(id, ifNoneMatch: null, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// <c>GET /sessions/{id}</c> with <c>If-None-Match: &lt;etag&gt;</c>: null when the session still
+    /// has that ETag (304), else the current document.
+    /// </summary>
+    public Task<SessionDocument?> GetSessionIfChangedAsync(string id, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(etag);
+        return GetSessionCoreAsync(id, etag, cancellationToken);
+    }
+
+    /// <summary><c>PUT /sessions/{id}</c>: saves <paramref name="utf8Json"/> (a JSON object) exactly as given.</summary>
+    /// <exception cref="SessionApiException">412 precondition_failed when <paramref name="condition"/> fails, 400 invalid_json, 413 too_large, 507, 503, ...</exception>
+    public Task<SaveResult> PutSessionAsync(string id, ReadOnlyMemory<byte> utf8Json, SaveCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        if (utf8Json.IsEmpty)
+        {
+            throw new ArgumentException("A session document is a JSON object; the body is empty.", nameof(utf8Json));
+        }
+
+        return CallAsync(
+            async t =>
+            {
+                var response = await t.PutSessionAsync(id, new RawJsonBody(utf8Json), cancellationToken).ConfigureAwait(false);
+                return new SaveResult(response.StatusCode == 201, response.Result, ETagOf(response) ?? response.Result.Etag);
+            },
+            request =>
+            {
+                if (condition.IfMatchETag is { } etag)
+                {
+                    request.Headers.TryAddWithoutValidation("If-Match", etag);
+                }
+
+                if (condition.OnlyIfAbsent)
+                {
+                    request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+                }
+            });
+    }
+
+    /// <summary><c>PUT /sessions/{id}</c> with a JSON text (sent as UTF-8, unchanged).</summary>
+    public Task<SaveResult> PutSessionAsync(string id, string json, SaveCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return PutSessionAsync(id, Encoding.UTF8.GetBytes(json), condition, cancellationToken);
+    }
+
+    /// <summary><c>PUT /sessions/{id}</c> with a parsed document (its raw text as it was parsed).</summary>
+    public Task<SaveResult> PutSessionAsync(string id, JsonElement document, SaveCondition condition = default, CancellationToken cancellationToken = default) =>
+        PutSessionAsync(id, document.GetRawText(), condition, cancellationToken);
+
+    /// <summary><c>DELETE /sessions/{id}</c>, only if the session still has <paramref name="ifMatch"/> when given.</summary>
+    /// <exception cref="SessionApiException">404 not_found, 412 precondition_failed, 400 invalid_id, ...</exception>
+    public Task DeleteSessionAsync(string id, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return CallAsync(
+            async t =>
+            {
+                await t.DeleteSessionAsync(id, cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            ifMatch is null ? null : request => request.Headers.TryAddWithoutValidation("If-Match", ifMatch));
+    }
+
+    private Task<SessionDocument?> GetSessionCoreAsync(string id, string? ifNoneMatch, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return CallAsync<SessionDocument?>(
+            async t =>
+            {
+                try
+                {
+                    var response = await t.GetSessionAsync(id, cancellationToken).ConfigureAwait(false);
+                    var body = (RawJsonBody)response.Result;
+                    var etag = ETagOf(response) ?? throw new SessionApiException($"GET /sessions/{id} answered 200 without an ETag.");
+                    return new SessionDocument(id, etag, body.Utf8Json);
+                }
+                catch (SessionApiGeneratedException e) when (ifNoneMatch is not null && e.StatusCode == 304)
+                {
+                    return null;
+                }
+            },
+            ifNoneMatch is null ? null : request => request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch));
+    }
+
+    private async Task<T> CallAsync<T>(Func<SessionApiTransport, Task<T>> call, Action<HttpRequestMessage>? prepareRequest = null)
+    {
+        // One transport per call: it is a thin object over the shared HttpClient, and the per-call
+        // headers it carries must not leak into concurrent calls.
+        var transport = new SessionApiTransport(httpClient, prepareRequest);
+        try
+        {
+            return await call(transport).ConfigureAwait(false);
+        }
+        catch (SessionApiGeneratedException e)
+        {
+            throw SessionApiException.From(e);
+        }
+    }
+
+    private static string? ETagOf(SessionApiGeneratedResponse response) =>
+        response.Headers.FirstOrDefault(h => string.Equals(h.Key, "ETag", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+
+namespace SessionApi.Client;
+
+/// <summary>
+/// An error answer of SessionApi: its RFC 9457 problem details with the stable <see cref="Code"/>.
+/// Transport failures (connection refused, timeouts, an open circuit) are not wrapped: they stay
+/// <see cref="HttpRequestException"/>, Polly's TimeoutRejectedException and BrokenCircuitException.
+/// </summary>
+public sealed class SessionApiException : Exception
+{
+    public SessionApiException()
+    {
+    }
+
+    public SessionApiException(string message)
+        : base(message)
+    {
+    }
+
+    public SessionApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    internal SessionApiException(int status, ProblemDetails? problem, string? rawBody, Exception? innerException)
+        : base(Describe(status, problem, rawBody), innerException)
+    {
+        Status = status;
+        Problem = problem;
+        Code = problem?.Code;
+        Title = problem?.Title;
+        Detail = problem?.Detail;
+        Type = problem?.Type;
+    }
+
+    /// <summary>The HTTP status code.</summary>
+    public int Status { get; }
+
+    /// <summary>The stable machine-readable code (<see cref="SessionApiErrorCodes"/>), or null when the answer was not a problem.</summary>
+    public string? Code { get; }
+
+    public string? Title { get; }
+
+    public string? Detail { get; }
+
+    public string? Type { get; }
+
+    /// <summary>The whole problem, extensions included, or null when the body was not a problem.</summary>
+    public ProblemDetails? Problem { get; }
+
+    internal static SessionApiException From(SessionApiGeneratedException exception)
+    {
+        if (exception is SessionApiGeneratedException<ProblemDetails> typed)
+        {
+            return new SessionApiException(typed.StatusCode, typed.Result, null, exception);
+        }
+
+        // A status the document does not declare for the operation (403 Origin, 429, 500): the body
+        // is still a problem when the server wrote it, so parse what the generated code kept as text.
+        return new SessionApiException(exception.StatusCode, TryParseProblem(exception.Response), exception.Response, exception);
+    }
+
+    private static ProblemDetails? TryParseProblem(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body) || body.TrimStart()[0] != '{')
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ProblemDetails>(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(int status, ProblemDetails? problem, string? rawBody) =>
+        problem is null
+            ? $"SessionApi answered {status}{(string.IsNullOrEmpty(rawBody) ? "" : ": " + Truncate(rawBody))}"
+            : $"SessionApi answered {status} {problem.Code}: {problem.Title}{(string.IsNullOrEmpty(problem.Detail) ? "" : " (" + problem.Detail + ")")}";
+
+    private static string Truncate(string text) => text.Length <= 256 ? text : text[..256] + "…";
+}
+
+/// <summary>
+/// The stable <c>code</c> values of SessionApi's problems (DESIGN.md, HTTP contract). The document
+/// types <c>code</c> as a string, not an enum, so these are constants, kept in step with the
+/// server's ProblemCodes and StoreErrorCode.
+/// </summary>
+public static class SessionApiErrorCodes
+{
+    public const string BadRequest = "bad_request";
+    public const string InvalidHeader = "invalid_header";
+    public const string InvalidId = "invalid_id";
+    public const string InvalidJson = "invalid_json";
+    public const string NotAnObject = "not_an_object";
+    public const string TooDeep = "too_deep";
+    public const string TooLarge = "too_large";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string OriginNotAllowed = "origin_not_allowed";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string PreconditionFailed = "precondition_failed";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string RateLimited = "rate_limited";
+    public const string InternalError = "internal_error";
+    public const string InsufficientStorage = "insufficient_storage";
+    public const string StorageUnavailable = "storage_unavailable";
+}
