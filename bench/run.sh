@@ -24,7 +24,7 @@ work="${BENCH_DIR:-$out/work}"
 mkdir -p "$out" "$work"
 start=$SECONDS
 
-fstype="$(df -T --output=fstype "$work" | tail -1 | tr -d ' ')"
+fstype="$(df --output=fstype "$work" | tail -1 | tr -d ' ')"
 if [[ "$fstype" == tmpfs || "$fstype" == ramfs ]]; then
   echo "bench: $work is on $fstype, where fsync is free: the figures would be meaningless. Set BENCH_DIR to a real disk." >&2
   exit 2

@@ -22,6 +22,8 @@ const { values: opt } = parseArgs({
   },
 });
 for (const k of ['exe', 'work', 'floor', 'out']) if (!opt[k]) throw new Error(`--${k} is required`);
+opt.exe = path.resolve(opt.exe);
+opt.floor = path.resolve(opt.floor);
 const Q = opt.quick;
 const only = opt.only ? new Set(opt.only.split(',')) : null;
 const want = (section) => !only || only.has(section);
@@ -174,6 +176,11 @@ async function saves() {
         const r = await server.client.request('GET', '/sessions/load');
         if (r.status !== 200 || r.size !== DOC_10K.length) throw new Error(`GET: ${r.status} ${r.size}`);
       },
+      // The HTTP hop alone: a request that touches no file (what any loopback API pays at least).
+      health: async () => {
+        const r = await server.client.request('GET', '/health');
+        if (r.status !== 200) throw new Error(`health: ${r.status}`);
+      },
       readFile: async () => {
         const b = await fsp.readFile(file);
         if (b.length !== DOC_10K.length) throw new Error('readFile size');
@@ -182,6 +189,7 @@ async function saves() {
     const ls = await sequential(loads, { rounds: Q ? 4 : 10, batch: 100, warmup: 50 });
     const g3 = 'load 10 KB (ms)';
     row(g3, 'SessionApi GET over HTTP', { lat: ls.get, ratio: pct(ls.get, 50) / pct(ls.readFile, 50), ratioOf: 'vs fs.promises.readFile', target: '<= 1.5', pass: pct(ls.get, 50) / pct(ls.readFile, 50) <= 1.5 });
+    row(g3, 'GET /health over HTTP (the HTTP hop alone)', { lat: ls.health, ratio: pct(ls.health, 50) / pct(ls.readFile, 50), ratioOf: 'vs fs.promises.readFile' });
     row(g3, 'fs.promises.readFile (in-process)', { lat: ls.readFile });
   } finally {
     await server.stop();

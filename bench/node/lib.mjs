@@ -2,6 +2,7 @@
 // Electron main process starts it), a keep-alive HTTP client, /proc readings.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 
@@ -67,7 +68,11 @@ export async function* largeDocument(bytes) {
 export async function startServer(exe, { root, token, args = [], env = {}, timeoutMs = 30000 }) {
   const t0 = nowMs();
   const child = spawn(exe, [`--Storage:Root=${root}`, '--urls', 'http://127.0.0.1:0', ...args], {
-    env: { ...process.env, SESSIONAPI_TOKEN: token, DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...env },
+    // Started from its own folder, as an Electron main process does with cwd: path.dirname(exe)
+    // (the host reads appsettings.json from the working directory; see bench/RESULTS.md).
+    cwd: dirname(exe),
+    // BENCH_SERVER_ENV='{"DOTNET_x":"1"}' adds variables to every server started (A/B experiments).
+    env: { ...process.env, SESSIONAPI_TOKEN: token, ...JSON.parse(process.env.BENCH_SERVER_ENV || '{}'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
