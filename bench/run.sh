@@ -73,7 +73,7 @@ if [[ "${SKIP_BDN:-}" != 1 ]]; then
   for f in "$out"/bdn/results/*-report-github.md; do
     echo
     echo "### $(basename "$f" -report-github.md)"
-    sed -n '/^| /,$p' "$f"
+    sed -n '/^| /,$p' "$f" | tr -d '*'  # BenchmarkDotNet bolds the first row of each group
   done | tee "$out/bdn-table.md"
 fi
 
