@@ -1,0 +1,122 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Simmy;
+using Polly.Simmy.Fault;
+using SessionApi.Writer;
+
+namespace SessionApi.Benchmarks;
+
+/// <summary>
+/// DurableWriter.WriteAsync in process (no HTTP): stage (validate + hash + checked fsync), then the
+/// Polly replace pipeline, either renaming (the normal path) or — with a Polly chaos fault throwing
+/// ERROR_NOT_SAME_DEVICE (HResult 0x80070011) innermost, as the MSIX file system does — the verified
+/// copy. Files live under BENCH_DIR (default: the system temp folder): put it on a real disk.
+/// </summary>
+[MemoryDiagnoser]
+public class WriterBenchmarks
+{
+    private DurableWriter writer = null!;
+    private byte[] document = [];
+    private string target = "";
+    private string directory = "";
+    private MeterFactory meters = null!;
+
+    [Params(10 * 1024, 1024 * 1024)]
+    public int Size { get; set; }
+
+    [Params("atomic-rename", "verified-copy")]
+    public string Mode { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        meters = new MeterFactory();
+        var counters = new WriterCounters(meters);
+        var tracker = new WriteModeTracker();
+        var options = new WriterPipelineOptions
+        {
+            ConfigureInnermost = Mode == "verified-copy"
+                ? builder => builder.AddChaosFault(new ChaosFaultStrategyOptions
+                {
+                    InjectionRate = 1,
+                    FaultGenerator = new FaultGenerator().AddException(() => new IOException("cross-device (injected)", unchecked((int)0x80070011))),
+                })
+                : null,
+        };
+        var replace = new ResiliencePipelineBuilder<WriteMode>();
+        WriterPipeline.Configure(replace, options, tracker, counters);
+        var delete = new ResiliencePipelineBuilder();
+        WriterPipeline.ConfigureDelete(delete, options, counters);
+        writer = new DurableWriter(replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance);
+
+        document = Documents.Session(Size);
+        var root = Environment.GetEnvironmentVariable("BENCH_DIR") ?? Path.GetTempPath();
+        directory = Directory.CreateDirectory(Path.Combine(root, $"writer-bench-{Environment.ProcessId}-{Mode}-{Size}")).FullName;
+        target = Path.Combine(directory, "session.json");
+        File.WriteAllBytes(target, document);
+    }
+
+    [Benchmark]
+    public async Task<WriteMode> WriteAsync()
+    {
+        using var body = new MemoryStream(document, writable: false);
+        var written = await writer.WriteAsync(target, body, Documents.Limits, CancellationToken.None);
+        if (written.Mode.ToString() is var mode && (Mode == "verified-copy") != (written.Mode == WriteMode.VerifiedCopy))
+        {
+            throw new InvalidOperationException($"expected {Mode}, wrote with {mode}");
+        }
+
+        return written.Mode;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Directory.Delete(directory, recursive: true);
+        meters.Dispose();
+    }
+
+    private sealed class MeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> created = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            created.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => created.ForEach(m => m.Dispose());
+    }
+}
+
+/// <summary>The documents of the benchmarks: deterministic chat sessions of an exact size.</summary>
+internal static class Documents
+{
+    public static DocumentLimits Limits => new(256L * 1024 * 1024, 64);
+
+    public static byte[] Session(int size)
+    {
+        const string Head = "{\"id\":\"bench\",\"messages\":[";
+        const string PadOpen = "],\"pad\":\"";
+        const string Tail = "\"}";
+        var text = new StringBuilder(Head);
+        for (var i = 0; ; i++)
+        {
+            var message = $"{(i > 0 ? "," : "")}{{\"role\":\"{(i % 2 == 0 ? "user" : "assistant")}\",\"at\":{1700000000000 + i},\"content\":\"Message {i}: the quick brown fox jumps over the lazy dog, lorem ipsum dolor sit amet \\u00e9\"}}";
+            if (text.Length + message.Length + PadOpen.Length + Tail.Length > size)
+            {
+                break;
+            }
+
+            text.Append(message);
+        }
+
+        text.Append(PadOpen).Append('p', size - text.Length - PadOpen.Length - Tail.Length).Append(Tail);
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+}

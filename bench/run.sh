@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The one benchmark command of issue 5. In one run, on the same documents and the same disk:
+#   1. publishes the server (Release, linux-x64) to artifacts/publish/linux-x64 via scripts/build.sh,
+#      builds the raw C floor (bench/floor/floor.c) and the LD_PRELOAD fault shim (cross-device renames);
+#   2. npm ci in bench/node, then bench/node/bench.mjs: SessionApi over HTTP (keep-alive client, the
+#      published binary started per the process contract) against write-file-atomic, atomically and
+#      the raw write+fsync+rename+dir-fsync floor; loads, start time, memory, scale, fallback cost;
+#   3. BenchmarkDotNet for the in-process writer paths (bench/SessionApi.Benchmarks, short job).
+# Prints one table (p50/p99/throughput, ratios, PASS/MISS per target); writes artifacts/bench/.
+#
+# Options (environment):
+#   BENCH_DIR=<dir>   where the documents are written; must be a real disk, not tmpfs
+#                     (default: artifacts/bench/work, i.e. the disk holding the repo)
+#   QUICK=1           fewer iterations (a smoke run, ~1 minute)
+#   SKIP_BUILD=1      use the already published server
+#   SKIP_BDN=1        skip BenchmarkDotNet
+#   ONLY=saves,fallback,startup,scale   run some sections of the Node benchmark only
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+out="$repo/artifacts/bench"
+work="${BENCH_DIR:-$out/work}"
+mkdir -p "$out" "$work"
+start=$SECONDS
+
+fstype="$(df --output=fstype "$work" | tail -1 | tr -d ' ')"
+if [[ "$fstype" == tmpfs || "$fstype" == ramfs ]]; then
+  echo "bench: $work is on $fstype, where fsync is free: the figures would be meaningless. Set BENCH_DIR to a real disk." >&2
+  exit 2
+fi
+
+echo "== machine"
+{
+  echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu:     $(nproc) x $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
+  echo "memory:  $(free -h | awk '/^Mem:/ {print $2}')"
+  echo "disk:    $(df -T "$work" | awk 'NR==2 {print $1" "$2}') at $work"
+  echo "kernel:  $(uname -r)"
+  echo "dotnet:  $(dotnet --version)  node: $(node --version)"
+  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (other builds on the machine slow every subject alike; ratios are taken in the same run)"
+} | tee "$out/machine.txt"
+
+if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+  echo "== build + publish"
+  "$repo/scripts/build.sh" > "$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
+fi
+exe="$repo/artifacts/publish/linux-x64/SessionApi"
+[[ -x "$exe" ]] || { echo "bench: $exe missing (run without SKIP_BUILD)" >&2; exit 1; }
+
+mkdir -p "$repo/artifacts/native"
+gcc -O2 -Wall -Wextra -Werror -pthread -o "$repo/artifacts/native/floor" "$repo/bench/floor/floor.c"
+shim="$("$repo/tests/native/build.sh")"
+
+echo "== npm ci (bench/node)"
+(cd "$repo/bench/node" && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== SessionApi vs write-file-atomic, atomically and the raw floor"
+quick=()
+[[ "${QUICK:-}" == 1 ]] && quick=(--quick)
+only=()
+[[ -n "${ONLY:-}" ]] && only=(--only "$ONLY")
+node "$repo/bench/node/bench.mjs" --exe "$exe" --work "$work/node" --floor "$repo/artifacts/native/floor" \
+  --shim "$shim" --out "$out" "${quick[@]}" "${only[@]}" 2> "$out/node-bench.log" || { tail -40 "$out/node-bench.log"; exit 1; }
+
+if [[ "${SKIP_BDN:-}" != 1 ]]; then
+  echo "== BenchmarkDotNet: in-process writer paths (short job)"
+  mkdir -p "$work/bdn"
+  BENCH_DIR="$work/bdn" BENCH_ARTIFACTS="$out/bdn" \
+    dotnet run -c Release --project "$repo/bench/SessionApi.Benchmarks" -- --filter '*' > "$out/bdn.log" 2>&1 \
+    || { tail -40 "$out/bdn.log"; exit 1; }
+  # The summary tables (one per class), as BenchmarkDotNet prints them.
+  for f in "$out"/bdn/results/*-report-github.md; do
+    echo
+    echo "### $(basename "$f" -report-github.md)"
+    sed -n '/^| /,$p' "$f" | tr -d '*'  # BenchmarkDotNet bolds the first row of each group
+  done | tee "$out/bdn-table.md"
+fi
+
+echo
+echo "results: $out/table.md, $out/results.json, $out/bdn-table.md; logs: $out/*.log ($((SECONDS - start)) s)"
