@@ -26,7 +26,16 @@ public static class CompanionHost
         WebApplication app;
         try
         {
-            var builder = WebApplication.CreateBuilder(args);
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = args,
+
+                // The app's own folder, not the working directory: Electron spawns it from wherever
+                // the app happens to run, and from "/" the default content root made the host miss
+                // appsettings.json and watch the whole tree for changes (1.35 s to ready instead of
+                // 0.27 s, bench/RESULTS.md). A --contentRoot argument still wins (tests, dotnet run).
+                ContentRootPath = HasContentRootArgument(args) ? null : AppContext.BaseDirectory,
+            });
             configureServices(builder);
             if (IsBuildTimeDocumentGeneration)
             {
@@ -107,4 +116,7 @@ public static class CompanionHost
         var message = e is OptionsValidationException { Failures: var failures } ? string.Join(" ", failures) : e.Message;
         return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
+
+    private static bool HasContentRootArgument(string[] args) =>
+        args.Any(a => a.TrimStart('-', '/').StartsWith(HostDefaults.ContentRootKey, StringComparison.OrdinalIgnoreCase));
 }

@@ -16,6 +16,17 @@ public sealed class ProcessContractTests : IDisposable
     private string[] Args(params string[] more) => ["--Storage:Root=" + root.Path, .. more];
 
     [Fact]
+    public async Task Started_from_another_working_directory_it_reads_its_own_settings()
+    {
+        await using var server = await ServerProcess.Start(Token, Args(), workingDirectory: "/").WaitReadyAsync();
+
+        // The Lifetime logger names the content root: the app's folder, where appsettings.json is.
+        var appFolder = Path.GetDirectoryName(ServerProcess.Dll)!;
+        await WaitForAsync(() => server.Stderr.Contains("Content root path:", StringComparison.Ordinal));
+        Assert.Contains($"Content root path: {appFolder}", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ready_line_is_the_only_stdout_line_and_the_server_works()
     {
         await using var server = await ServerProcess.Start(Token, Args()).WaitReadyAsync();
@@ -180,6 +191,14 @@ public sealed class ProcessContractTests : IDisposable
     }
 
     public void Dispose() => root.Dispose();
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>A JSON body sent in chunks with pauses: a save that is still streaming when SIGTERM arrives.</summary>
     private sealed class SlowJsonContent : HttpContent
