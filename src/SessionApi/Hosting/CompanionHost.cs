@@ -26,7 +26,14 @@ public static class CompanionHost
         WebApplication app;
         try
         {
-            var builder = WebApplication.CreateBuilder(args);
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = args,
+                // The folder the app is installed in, not the parent's working directory (the
+                // default): Electron spawns us from wherever it runs, and appsettings.json beside
+                // the executable must apply whatever that folder is. --contentRoot still wins.
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             configureServices(builder);
             if (IsBuildTimeDocumentGeneration)
             {

@@ -39,6 +39,28 @@ public sealed class ProcessContractTests : IDisposable
     }
 
     [Fact]
+    public async Task The_appsettings_beside_the_executable_apply_whatever_the_working_directory()
+    {
+        // Electron spawns the server from its own working directory. The content root (where
+        // appsettings.json is read) must be the app's folder, not that directory: here a folder
+        // with a decoy appsettings.json that would refuse every body over 10 bytes.
+        using var cwd = new TempRoot();
+        await File.WriteAllTextAsync(cwd.File("appsettings.json"), "{\"Storage\":{\"MaxSessionBytes\":10}}");
+        await using var server = await ServerProcess.Start(Token, Args(), workingDirectory: cwd.Path).WaitReadyAsync();
+
+        using var client = server.Client(Token);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("/sessions/cwd", Http.Json("{\"longer\":\"than ten bytes\"}"))).StatusCode);
+
+        server.Signal("TERM");
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var appFolder = Path.TrimEndingDirectorySeparator(Path.GetDirectoryName(ServerProcess.Dll)!);
+        Assert.Contains("Content root path: " + appFolder, server.Stderr, StringComparison.Ordinal);
+
+        // The shipped appsettings.json sets Microsoft.AspNetCore to Warning: no per-request logs.
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_token_in_the_environment_one_is_generated_and_announced()
     {
         await using var server = await ServerProcess.Start(null, Args()).WaitReadyAsync();

@@ -76,10 +76,12 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="token">SESSIONAPI_TOKEN, or null to leave it out of the environment.</param>
     /// <param name="args">Command-line arguments after the dll.</param>
     /// <param name="stdinNull">Start with stdin on /dev/null (through sh) instead of a pipe.</param>
-    public static ServerProcess Start(string? token, IEnumerable<string> args, bool stdinNull = false)
+    /// <param name="workingDirectory">The child's working directory, or null for the test's own.</param>
+    public static ServerProcess Start(string? token, IEnumerable<string> args, bool stdinNull = false, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             FileName = stdinNull ? "/bin/sh" : "dotnet",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
