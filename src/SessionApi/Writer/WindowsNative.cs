@@ -17,7 +17,7 @@ internal static partial class WindowsNative
 
     public static void ReplaceByMove(string source, string destination)
     {
-        if (!MoveFileExW(source, destination, MoveFileReplaceExisting | MoveFileWriteThrough))
+        if (!MoveFileExW(Win32Paths.ExtendedIfNeeded(source), Win32Paths.ExtendedIfNeeded(destination), MoveFileReplaceExisting | MoveFileWriteThrough))
         {
             throw Error("MoveFileEx", destination);
         }

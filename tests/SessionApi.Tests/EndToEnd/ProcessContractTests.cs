@@ -16,17 +16,6 @@ public sealed class ProcessContractTests : IDisposable
     private string[] Args(params string[] more) => ["--Storage:Root=" + root.Path, .. more];
 
     [Fact]
-    public async Task Started_from_another_working_directory_it_reads_its_own_settings()
-    {
-        await using var server = await ServerProcess.Start(Token, Args(), workingDirectory: "/").WaitReadyAsync();
-
-        // The Lifetime logger names the content root: the app's folder, where appsettings.json is.
-        var appFolder = Path.GetDirectoryName(ServerProcess.Dll)!;
-        await WaitForAsync(() => server.Stderr.Contains("Content root path:", StringComparison.Ordinal));
-        Assert.Contains($"Content root path: {appFolder}", server.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Ready_line_is_the_only_stdout_line_and_the_server_works()
     {
         await using var server = await ServerProcess.Start(Token, Args()).WaitReadyAsync();
@@ -47,6 +36,28 @@ public sealed class ProcessContractTests : IDisposable
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Single(server.Stdout);
         Assert.Contains("Now listening", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_appsettings_beside_the_executable_apply_whatever_the_working_directory()
+    {
+        // Electron spawns the server from its own working directory. The content root (where
+        // appsettings.json is read) must be the app's folder, not that directory: here a folder
+        // with a decoy appsettings.json that would refuse every body over 10 bytes.
+        using var cwd = new TempRoot();
+        await File.WriteAllTextAsync(cwd.File("appsettings.json"), "{\"Storage\":{\"MaxSessionBytes\":10}}");
+        await using var server = await ServerProcess.Start(Token, Args(), workingDirectory: cwd.Path).WaitReadyAsync();
+
+        using var client = server.Client(Token);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("/sessions/cwd", Http.Json("{\"longer\":\"than ten bytes\"}"))).StatusCode);
+
+        server.Signal("TERM");
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var appFolder = Path.TrimEndingDirectorySeparator(Path.GetDirectoryName(ServerProcess.Dll)!);
+        Assert.Contains("Content root path: " + appFolder, server.Stderr, StringComparison.Ordinal);
+
+        // The shipped appsettings.json sets Microsoft.AspNetCore to Warning: no per-request logs.
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", server.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -192,13 +203,6 @@ public sealed class ProcessContractTests : IDisposable
 
     public void Dispose() => root.Dispose();
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-    }
 
     /// <summary>A JSON body sent in chunks with pauses: a save that is still streaming when SIGTERM arrives.</summary>
     private sealed class SlowJsonContent : HttpContent
