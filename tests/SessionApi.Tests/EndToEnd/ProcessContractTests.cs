@@ -203,7 +203,6 @@ public sealed class ProcessContractTests : IDisposable
 
     public void Dispose() => root.Dispose();
 
-
     /// <summary>A JSON body sent in chunks with pauses: a save that is still streaming when SIGTERM arrives.</summary>
     private sealed class SlowJsonContent : HttpContent
     {
