@@ -469,18 +469,17 @@ async function windowsSuite() {
       const flags = (out) => out.slice(0, out.indexOf('Z:'));
       check('windows: attrib +r set the read-only attribute', flags(attr.out).includes('R'), attr.out);
       const r = await server.put('ro', '{"v":2}');
-      const root_ = process.getuid?.() === 0;
-      note(`windows: PUT over a read-only document: ${r.status} ${r.json?.code ?? ''} after ${r.seconds.toFixed(2)} s; now "${disk(root, 'ro')}"; attributes now "${flags((await wineCmd('attrib', file)).out).trim()}"`);
-      if (root_) {
-        // Wine keeps read-only as missing write bits, which root ignores, and Wine's MoveFileEx
-        // replaces a read-only file (FINDINGS R1, R5). Real Windows refuses with access denied,
-        // which the writer retries for the budget and then answers 503 with v1 intact.
-        check('windows: as root under Wine the save goes through (200, new bytes) [Wine deviation: Windows gives 503 after the retry budget]',
-          r.status === 200 && disk(root, 'ro').toString() === '{"v":2}', `${r.status}`);
-      } else {
-        check('windows: as a normal user the save is refused 503 and v1 stays', r.status === 503 && disk(root, 'ro').toString() === '{"v":1}', `${r.status}`);
-      }
-      check('windows: ...either way no *.tmp is left', tmpLeft(root).length === 0, tmpLeft(root).join(' '));
+      note(`windows: PUT over a read-only document: ${r.status} ${r.json?.code ?? ''} after ${r.seconds.toFixed(2)} s; now "${disk(root, 'ro')}"`);
+      // The writer checks the attribute itself (Wine's MoveFileEx would replace a read-only file,
+      // real Windows answers access denied): refused at once, with a detail that says why.
+      check('windows: a save over a read-only document is refused at once: 503 storage_unavailable, v1 intact',
+        r.status === 503 && r.json?.code === 'storage_unavailable' && r.seconds < 3 && disk(root, 'ro').toString() === '{"v":1}', `${r.status} ${r.seconds}`);
+      check('windows: ...and the problem says the file is read-only', /read-only/.test(r.json?.detail ?? ''), r.json?.detail);
+      const d = await server.del('ro');
+      check('windows: a delete of the read-only document is refused too (503) and it stays', d.status === 503 && disk(root, 'ro').toString() === '{"v":1}', `${d.status}`);
+      await wineCmd('attrib', '-r', file);
+      check('windows: after attrib -r the save goes through (200)', (await server.put('ro', '{"v":3}')).status === 200 && disk(root, 'ro').toString() === '{"v":3}');
+      check('windows: ...and no *.tmp is left', tmpLeft(root).length === 0, tmpLeft(root).join(' '));
     });
   } finally {
     await server.stop();

@@ -68,6 +68,11 @@ public static class RecoverCommand
             await stdout.WriteLineAsync($"quarantined  {file.OriginalName} -> {Quarantine.FolderName}/{file.Name}: {file.Reason}").ConfigureAwait(false);
         }
 
+        foreach (var (temp, reason) in report.Deferred.OrderBy(d => d.Temp, StringComparer.Ordinal))
+        {
+            await stdout.WriteLineAsync($"not promoted {temp}: {reason}").ConfigureAwait(false);
+        }
+
         foreach (var temp in report.RemovedDuplicates.Order(StringComparer.Ordinal))
         {
             await stdout.WriteLineAsync($"removed      {temp}: same bytes as its document").ConfigureAwait(false);

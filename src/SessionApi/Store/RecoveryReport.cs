@@ -11,5 +11,8 @@ public sealed class RecoveryReport
     /// <summary>Temp files removed because they held exactly the bytes of their document.</summary>
     public List<string> RemovedDuplicates { get; } = [];
 
+    /// <summary>Promotions that failed for now (temp file name, reason); the files stay for the next start.</summary>
+    public List<(string Temp, string Reason)> Deferred { get; } = [];
+
     public int Sessions { get; set; }
 }

@@ -89,7 +89,24 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
                 Record(report, quarantine.Move(documentPath, "unparseable document, replaced by a complete temp file"));
             }
 
-            await writer.ReplaceAsync(new StagedDocument(newest!.Path, documentPath, newest.Length, newest.Sha256), deleteTempOnFailure: false).ConfigureAwait(false);
+            try
+            {
+                await writer.ReplaceAsync(new StagedDocument(newest!.Path, documentPath, newest.Length, newest.Sha256), deleteTempOnFailure: false).ConfigureAwait(false);
+            }
+            catch (StorageWriteException e)
+            {
+                // One session that cannot be repaired now (read-only document, storage failing) must
+                // not keep the server from starting: serve what is valid, leave every file where it
+                // is, and try again at the next start.
+                LogPromotionFailed(logger, newest!.FileName, e.Message);
+                lock (report)
+                {
+                    report.Deferred.Add((newest.FileName, e.Message));
+                }
+
+                return document is { IsCompleteObject: true } ? ToMetadata(id, document) : null;
+            }
+
             counters.RecoveredTemp();
             LogPromoted(logger, newest.FileName, SessionId.FileName(id));
             lock (report)
@@ -123,8 +140,11 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
             }
         }
 
-        return document is null ? null : new SessionMetadata(id, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromSha256(document.Sha256));
+        return document is null ? null : ToMetadata(id, document);
     }
+
+    private static SessionMetadata ToMetadata(string id, InspectedFile document) =>
+        new(id, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromSha256(document.Sha256));
 
     private void Record(RecoveryReport report, QuarantinedFile file)
     {
@@ -138,6 +158,9 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery promoted {Temp} to {Document}")]
     private static partial void LogPromoted(ILogger logger, string temp, string document);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recovery could not promote {Temp} now ({Reason}); it stays in place for the next start")]
+    private static partial void LogPromotionFailed(ILogger logger, string temp, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery quarantined {File}: {Reason} (now .quarantine/{QuarantineName})")]
     private static partial void LogQuarantined(ILogger logger, string file, string reason, string quarantineName);

@@ -45,4 +45,24 @@ internal static class DurableFileSystem
             UnixNative.FsyncDirectory(directory);
         }
     }
+
+    /// <summary>
+    /// Refuses to replace or delete a document that is marked read-only, on every OS alike (on Unix
+    /// .NET reports a file without write permission as read-only), so a store behaves the same
+    /// wherever it is moved. See <see cref="ReadOnlyTargetException"/>.
+    /// </summary>
+    public static void ThrowIfReadOnly(string path)
+    {
+        try
+        {
+            if ((File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
+            {
+                throw new ReadOnlyTargetException(path);
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // A new document: nothing to protect.
+        }
+    }
 }

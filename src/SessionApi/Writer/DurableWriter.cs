@@ -54,6 +54,7 @@ public sealed partial class DurableWriter(
             var mode = await pipeline.ExecuteAsync(
                 static (_, document) =>
                 {
+                    DurableFileSystem.ThrowIfReadOnly(document.TargetPath);
                     DurableFileSystem.ReplaceByRename(document.TempPath, document.TargetPath);
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(document.TargetPath)!);
                     return ValueTask.FromResult(WriteMode.AtomicRename);
@@ -89,6 +90,7 @@ public sealed partial class DurableWriter(
             await deletePipeline.ExecuteAsync(
                 static (path, _) =>
                 {
+                    DurableFileSystem.ThrowIfReadOnly(path);
                     File.Delete(path);
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
                     return ValueTask.CompletedTask;
@@ -109,9 +111,11 @@ public sealed partial class DurableWriter(
             ? StorageFailureKind.InsufficientStorage
             : StorageFailureKind.Unavailable;
         LogSaveFailed(logger, path, kind, OsError.FromException(cause)?.ToString() ?? cause.GetType().Name, temporaryFileKept, cause);
-        var message = kind == StorageFailureKind.InsufficientStorage
-            ? "There is not enough free space on the storage to save the session."
-            : "The storage is not writable right now (read-only, failing, or held by another program).";
+        var message = cause is ReadOnlyTargetException
+            ? cause.Message
+            : kind == StorageFailureKind.InsufficientStorage
+                ? "There is not enough free space on the storage to save the session."
+                : "The storage is not writable right now (read-only, failing, or held by another program).";
         return new StorageWriteException(kind, message, cause, temporaryFileKept);
     }
 
