@@ -1,6 +1,10 @@
 # syntax=docker/dockerfile:1
-# SessionApi in a container: the same build as the README (dotnet publish of src/SessionApi),
+# SessionApi in a container: the framework-dependent JIT build of src/SessionApi on the aspnet image,
 # listening on 0.0.0.0 by explicit opt-in (Hosting:AllowRemote), sessions on a volume.
+# The container stays JIT on purpose: a long-running server does not need the desktop companion's
+# fast start and small footprint, and the build stage needs no C toolchain. (The Native AOT binary of
+# scripts/build.sh would need `apt-get install clang zlib1g-dev` in this stage, `-r linux-x64
+# -p:PublishAot=true` here, and mcr.microsoft.com/dotnet/runtime-deps:10.0 as the runtime image.)
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one benchmark command of issue 5. In one run, on the same documents and the same disk:
-#   1. publishes the server (Release, linux-x64) to artifacts/publish/linux-x64 via scripts/build.sh,
+#   1. publishes the server (Release, linux-x64, Native AOT) to artifacts/publish/linux-x64 via scripts/build.sh,
 #      builds the raw C floor (bench/floor/floor.c) and the LD_PRELOAD fault shim (cross-device renames);
 #   2. npm ci in bench/node, then bench/node/bench.mjs: SessionApi over HTTP (keep-alive client, the
 #      published binary started per the process contract) against write-file-atomic, atomically and

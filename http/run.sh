@@ -2,12 +2,21 @@
 # Starts a fresh SessionApi (temp storage root, port 0, random token), reads its ready line, and
 # runs every .http file here against it with httpyac's assertions. Exits non-zero on any failure.
 # Usage: http/run.sh            (builds first)   SKIP_BUILD=1 http/run.sh   (uses the last build)
+#        SESSIONAPI_EXE=artifacts/publish/linux-x64/SessionApi http/run.sh   (the published binary, e.g.
+#        the Native AOT one scripts/build.sh makes; scripts/test.sh sets it; nothing is built then)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 configuration="${CONFIGURATION:-Debug}"
 
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+if [[ -n "${SESSIONAPI_EXE:-}" ]]; then
+  exe="$(realpath "$SESSIONAPI_EXE")"
+  [[ -x "$exe" ]] || { echo "run.sh: SESSIONAPI_EXE=$SESSIONAPI_EXE is not an executable" >&2; exit 1; }
+  server=("$exe")
+else
+  server=(dotnet "$repo/src/SessionApi/bin/$configuration/net10.0/SessionApi.dll")
+fi
+if [[ -z "${SESSIONAPI_EXE:-}" && "${SKIP_BUILD:-}" != 1 ]]; then
   dotnet build "$repo/src/SessionApi/SessionApi.csproj" -c "$configuration" --nologo -v quiet >&2
 fi
 if [[ ! -x "$here/node_modules/.bin/httpyac" ]]; then
@@ -27,7 +36,7 @@ trap cleanup EXIT
 
 export SESSIONAPI_TOKEN="http-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkfifo "$work/stdout"
-dotnet "$repo/src/SessionApi/bin/$configuration/net10.0/SessionApi.dll" \
+"${server[@]}" \
   --Storage:Root="$work/sessions" --Swagger:Enabled=true --Hosting:ShutdownOnStdinClose=Off \
   >"$work/stdout" 2>"$work/stderr" </dev/null &
 server_pid=$!
@@ -40,7 +49,7 @@ if ! read -r -t 60 ready <"$work/stdout"; then
 fi
 SESSIONAPI_URL="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).url)' "$ready")"
 export SESSIONAPI_URL
-echo "run.sh: SessionApi ready at $SESSIONAPI_URL" >&2
+echo "run.sh: SessionApi (${server[*]}) ready at $SESSIONAPI_URL" >&2
 
 cd "$here"
 status=0

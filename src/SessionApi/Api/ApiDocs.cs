@@ -21,7 +21,13 @@ public static class ApiDocs
     {
         // Numbers are numbers: the web default (also read from strings) would make every integer
         // "integer or string" in the schemas, and so in the generated clients.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+
+            // Generated metadata first: the only kind there is in the Native AOT build.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
 
         services.AddOpenApi(DocumentName, options =>
         {

@@ -26,7 +26,12 @@ public static class CompanionHost
         WebApplication app;
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            // The slim builder (Native AOT friendly: no HTTPS/HTTP3/IIS, no EventLog/Debug/EventSource
+            // log providers, no regex route constraints, no hosting startup assemblies) keeps what the
+            // process contract uses: appsettings.json + appsettings.{Environment}.json, environment
+            // variables, the command line, the console logger (sent to stderr by AddCompanionHosting),
+            // host filtering and Kestrel over HTTP.
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
             {
                 Args = args,
 

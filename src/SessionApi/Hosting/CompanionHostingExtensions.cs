@@ -43,8 +43,8 @@ public static class CompanionHostingExtensions
         services.AddOptions<HostingOptions>()
             .Bind(configuration.GetSection(HostingOptions.SectionName))
             .Configure(o => o.ParentPid = parentPid ?? o.ParentPid)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
 
         // Graceful shutdown: Kestrel stops accepting, then waits this long for in-flight requests
         // (a save streaming its body) before the store's hosted service releases the root.

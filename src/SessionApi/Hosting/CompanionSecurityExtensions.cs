@@ -19,9 +19,10 @@ public static class CompanionSecurityExtensions
     /// </summary>
     public static IServiceCollection AddCompanionSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        // No DataAnnotations validator: SecurityOptions has no annotated member of its own, and
+        // DataAnnotations validation never descended into RateLimit; the rules below are the checks.
         services.AddOptions<SecurityOptions>()
             .Bind(configuration.GetSection(SecurityOptions.SectionName))
-            .ValidateDataAnnotations()
             .Validate(o => o.RateLimit is not null && (o.RateLimit.PermitsPerSecond > 0 && o.RateLimit.Burst > 0), "Security:RateLimit values must be positive.")
             .Validate(o => o.AllowedOrigins.All(IsValidOrigin), "Security:AllowedOrigins entries must be 'null' or scheme://host[:port].")
             .ValidateOnStart();

@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Options;
+using SessionApi.Store;
 
 namespace SessionApi.Hosting;
 
@@ -34,10 +37,16 @@ public sealed class HostingOptions
     public int? ParentPid { get; set; }
 
     /// <summary>How often the parent watchdog looks at the parent.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan ParentPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a graceful shutdown may wait for in-flight requests (saves) to finish.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
+
+/// <summary>The DataAnnotations of <see cref="HostingOptions"/>, checked by build-time generated code (no reflection).</summary>
+[OptionsValidator]
+public sealed partial class HostingOptionsValidator : IValidateOptions<HostingOptions>;

@@ -44,3 +44,4 @@ public sealed class RateLimitSettings
     [Range(1, int.MaxValue)]
     public int Burst { get; set; } = 100_000;
 }
+

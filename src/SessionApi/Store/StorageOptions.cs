@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Options;
 
 namespace SessionApi.Store;
 
@@ -22,10 +24,12 @@ public sealed class StorageOptions
     public int MaxJsonDepth { get; set; } = 64;
 
     /// <summary>How long a save may keep retrying transient errors before it fails (default 10 s).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>After rename was refused as cross-device, how long to use the fallback before probing rename again.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RenameReprobeInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -37,3 +41,11 @@ public sealed class StorageOptions
         "SessionApi",
         "sessions");
 }
+
+/// <summary>
+/// Checks the DataAnnotations of <see cref="StorageOptions"/> with code generated at build time
+/// (Microsoft.Extensions.Options' source generator), not reflection: trimming and Native AOT safe,
+/// TimeSpan ranges included.
+/// </summary>
+[OptionsValidator]
+public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Fallback;
@@ -29,6 +30,15 @@ public static class WriterPipeline
     internal static readonly ResiliencePropertyKey<StagedDocument> StagedDocumentKey = new("sessionapi.staged-document");
     internal static readonly ResiliencePropertyKey<Exception> LastTransientErrorKey = new("sessionapi.last-transient-error");
 
+    /// <remarks>
+    /// IL3050 (Native AOT publish only) is suppressed: Polly validates each strategy's options with
+    /// DataAnnotations and keeps every member of the generic options types for it (RetryStrategyOptions,
+    /// FallbackStrategyOptions and CircuitBreakerStrategyOptions of <see cref="WriteMode"/>); the
+    /// compiler then charges the Enum.GetValues(Type) reachable from that kept code to this call site,
+    /// once per generic strategy. No enum array is built when the pipeline is: the AOT binary builds
+    /// both pipelines and saves through them in the black-box suites (http/run.sh, the TypeScript lane).
+    /// </remarks>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Polly's options validation keeps reflection-reachable Enum.GetValues(Type) on its generic options; it is not called when the pipeline is built (the AOT binary is tested end to end).")]
     public static void Configure(
         ResiliencePipelineBuilder<WriteMode> builder,
         WriterPipelineOptions options,

@@ -9,7 +9,7 @@ namespace SessionApi.Tests.Security;
 /// Malformed ids, bodies and headers: every answer is a 4xx ProblemDetails (never a 5xx), the server
 /// stays healthy, and nothing appears outside the storage root.
 /// </summary>
-public sealed class HostileInputTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class HostileInputTests(IsolatedApiFactory factory) : IClassFixture<IsolatedApiFactory>
 {
     // "a%00b" is not here: the in-memory test server cannot even build such a request; Kestrel
     // refuses it with 400 itself (see the end-to-end tests).
@@ -135,13 +135,29 @@ public sealed class HostileInputTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(parent), e => Path.GetFileName(e) is "escaped" or "escaped.json");
     }
 
-    /// <summary>Every file under the root's parent (the temp test folder): an escape would show here.</summary>
-    private string Snapshot()
-    {
-        var parent = Path.GetDirectoryName(Path.GetDirectoryName(factory.Root))!;
-        return string.Join('\n', Directory.EnumerateFiles(parent, "*", SearchOption.TopDirectoryOnly)
-            .Concat(Directory.EnumerateFiles(factory.Root, "*", SearchOption.AllDirectories))
+    /// <summary>
+    /// Every file in the fixture's own folder, two levels above the root: an escape ("../..") would
+    /// show here, and no other test writes there (the system temp folder itself changes all the time).
+    /// </summary>
+    private string Snapshot() =>
+        string.Join('\n', Directory.EnumerateFiles(factory.Isolation, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal));
+}
+
+/// <summary>The real app with its storage root inside a folder of its own.</summary>
+public sealed class IsolatedApiFactory : ApiFactory
+{
+    public string Isolation { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "sessionapi-isolated-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+
+    protected override string? RootParent => Isolation;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Directory.Delete(Isolation, recursive: true);
+        }
     }
 }
