@@ -155,8 +155,9 @@ public sealed class IsolatedApiFactory : ApiFactory
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && Directory.Exists(Isolation))
         {
+            // WebApplicationFactory can dispose twice (DisposeAsync, then Dispose).
             Directory.Delete(Isolation, recursive: true);
         }
     }
