@@ -12,7 +12,20 @@ internal static class RenameProbe
 {
     private const string ProbeName = ".sessionapi-probe";
 
-    public static WriteMode Run(string root)
+    /// <summary>The mode the root needs, or null when the probe itself could not run (a read-only or failing root: saves will say so).</summary>
+    public static WriteMode? Run(string root)
+    {
+        try
+        {
+            return Probe(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static WriteMode Probe(string root)
     {
         var target = Path.Combine(root, ProbeName);
         if (!File.Exists(target))

@@ -39,7 +39,14 @@ internal sealed class RootLock : IDisposable
                 e);
         }
 
-        File.WriteAllText(Path.Combine(root, PidFileName), string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n"));
+        try
+        {
+            File.WriteAllText(Path.Combine(root, PidFileName), string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only for a second instance's message; a read-only root must still open and serve reads.
+        }
         return new RootLock(stream);
     }
 

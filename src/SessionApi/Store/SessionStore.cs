@@ -59,7 +59,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         rootLock = RootLock.Acquire(Root);
         try
         {
-            var mode = RenameProbe.Run(Root);
+            var mode = RenameProbe.Run(Root) ?? WriteMode.AtomicRename;
             modeTracker.Record(mode);
             var (report, sessions) = await recovery.RecoverAllAsync(cancellationToken).ConfigureAwait(false);
             foreach (var session in sessions)

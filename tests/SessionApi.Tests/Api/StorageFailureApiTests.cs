@@ -36,6 +36,25 @@ public sealed class StorageFailureApiTests
     }
 
     [SkippableFact]
+    public async Task A_server_started_on_a_read_only_root_serves_its_sessions_and_refuses_saves_with_503()
+    {
+        using var disk = new Tmpfs(1024 * 1024);
+        var root = Directory.CreateDirectory(Path.Combine(disk.Path, "sessions")).FullName;
+        await using (var first = new FixedRootFactory(root))
+        {
+            using var client = first.Authorized();
+            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("/sessions/a", Http.Json("{\"v\":1}"))).StatusCode);
+        }
+
+        disk.RemountReadOnly();
+        await using var second = new FixedRootFactory(root);
+        using var readOnly = second.Authorized();
+
+        Assert.Equal("{\"v\":1}", await readOnly.GetStringAsync("/sessions/a"));
+        await Http.AssertProblem(await readOnly.PutAsync("/sessions/a", Http.Json("{\"v\":2}")), 503, "storage_unavailable");
+    }
+
+    [SkippableFact]
     public async Task A_root_that_refuses_rename_saves_through_the_verified_copy_and_says_so()
     {
         await using var factory = new RootedFactory(null, RealFaults.ExdevParent);
@@ -48,6 +67,16 @@ public sealed class StorageFailureApiTests
         var diagnostics = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/diagnostics")).RootElement;
         Assert.Equal("verified-copy", diagnostics.GetProperty("writeMode").GetString());
         Assert.Equal(2, diagnostics.GetProperty("counters").GetProperty("crossDeviceFallbacks").GetInt64());
+    }
+
+    /// <summary>The real app on an existing storage root (no new temp folder).</summary>
+    private sealed class FixedRootFactory(string root) : ApiFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Storage:Root", root);
+        }
     }
 
     /// <summary>The real app with its storage root in a given folder (a tmpfs, or under the fault shim's folders).</summary>
