@@ -57,27 +57,48 @@ public static class SessionsApi
     internal static Ok<SessionList> ListSessions(ISessionStore store) =>
         TypedResults.Ok(new SessionList([.. store.List().Select(SessionInfo.From)]));
 
-    internal static async Task<Results<FileStreamHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetSession(
+    /// <summary>Documents up to this size are read whole and the session's lock released before sending.</summary>
+    private const int InMemoryReadLimit = 64 * 1024;
+
+    internal static async Task<Results<FileContentHttpResult, FileStreamHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetSession(
         string id, HttpContext context, ISessionStore store, CancellationToken cancellationToken)
     {
+        // Validates the id; a conditional GET that matches is answered from the index alone.
+        if (store.Find(id) is { } known && IfNoneMatchMatches(context.Request.Headers.IfNoneMatch, known.ETag))
+        {
+            SetValidators(context, known.ETag);
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
         var lease = await store.OpenReadAsync(id, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
             return NotFound(id);
         }
 
-        // The lease (and with it the session's lock) lives until the response is written.
-        context.Response.RegisterForDisposeAsync(lease);
-        var metadata = lease.Metadata;
-        context.Response.Headers.ETag = metadata.ETag;
-        context.Response.Headers.CacheControl = "no-cache";
-
-        if (IfNoneMatchMatches(context.Request.Headers.IfNoneMatch, metadata.ETag))
+        SetValidators(context, lease.Metadata.ETag);
+        if (lease.Content.Length <= InMemoryReadLimit)
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            // The common case (a chat session is tens of KB): one read from the page cache, the lock
+            // released at once, and one write with a Content-Length. Measurably faster than streaming.
+            await using (lease.ConfigureAwait(false))
+            {
+                var bytes = new byte[lease.Content.Length];
+                lease.Content.ReadExactly(bytes);
+                return TypedResults.Bytes(bytes, JsonContentType);
+            }
         }
 
+        // Large documents stream; the lease (and with it the session's lock, so a verified copy cannot
+        // rewrite the bytes underneath) lives until the response is written.
+        context.Response.RegisterForDisposeAsync(lease);
         return TypedResults.Stream(lease.Content, JsonContentType);
+    }
+
+    private static void SetValidators(HttpContext context, string etag)
+    {
+        context.Response.Headers.ETag = etag;
+        context.Response.Headers.CacheControl = "no-cache";
     }
 
     internal static async Task<Results<Created<SessionInfo>, Ok<SessionInfo>, ProblemHttpResult>> PutSession(
