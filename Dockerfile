@@ -9,7 +9,9 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the files that decide it, so the layer is cached across code changes.
-COPY global.json Directory.Build.props Directory.Packages.props SessionApi.sln ./
+# global.json is left out on purpose: it pins the developers' SDK (10.0.401), and the image's .NET 10
+# SDK may be of another feature band; any .NET 10 SDK builds this project.
+COPY Directory.Build.props Directory.Packages.props SessionApi.sln ./
 COPY src/SessionApi/SessionApi.csproj src/SessionApi/
 RUN dotnet restore src/SessionApi/SessionApi.csproj
 COPY src/ src/
