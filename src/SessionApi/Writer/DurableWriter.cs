@@ -51,10 +51,11 @@ public sealed partial class DurableWriter(
         context.Properties.Set(WriterPipeline.StagedDocumentKey, staged);
         try
         {
+            // Once per replace, before any strategy runs: covers rename and verified copy alike.
+            DurableFileSystem.ThrowIfReadOnly(staged.TargetPath);
             var mode = await pipeline.ExecuteAsync(
                 static (_, document) =>
                 {
-                    DurableFileSystem.ThrowIfReadOnly(document.TargetPath);
                     DurableFileSystem.ReplaceByRename(document.TempPath, document.TargetPath);
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(document.TargetPath)!);
                     return ValueTask.FromResult(WriteMode.AtomicRename);
@@ -87,10 +88,10 @@ public sealed partial class DurableWriter(
     {
         try
         {
+            DurableFileSystem.ThrowIfReadOnly(targetPath);
             await deletePipeline.ExecuteAsync(
                 static (path, _) =>
                 {
-                    DurableFileSystem.ThrowIfReadOnly(path);
                     File.Delete(path);
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
                     return ValueTask.CompletedTask;

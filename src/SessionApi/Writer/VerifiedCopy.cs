@@ -16,8 +16,6 @@ internal static class VerifiedCopy
 
     public static WriteMode Replace(StagedDocument staged)
     {
-        // Before the target is touched: a read-only document is refused, not truncated.
-        DurableFileSystem.ThrowIfReadOnly(staged.TargetPath);
         try
         {
             CopyOver(staged);
