@@ -51,23 +51,8 @@ public static class WriterPipeline
         ArgumentNullException.ThrowIfNull(counters);
 
         builder
-            .AddTimeout(new TimeoutStrategyOptions { Name = "retry-budget", Timeout = options.RetryBudget })
-            .AddRetry(new RetryStrategyOptions<WriteMode>
-            {
-                Name = "transient-retry",
-                ShouldHandle = new PredicateBuilder<WriteMode>().Handle<Exception>(e => IsKind(e, StorageFailureKind.Transient)),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.FirstRetryDelay,
-                MaxDelay = options.MaxRetryDelay,
-                MaxRetryAttempts = int.MaxValue, // bounded by the retry budget above
-                OnRetry = args =>
-                {
-                    counters.Retry();
-                    args.Context.Properties.Set(LastTransientErrorKey, args.Outcome.Exception!);
-                    return default;
-                },
-            })
+            .AddTimeout(RetryBudget(options))
+            .AddRetry(TransientRetry<RetryStrategyOptions<WriteMode>, WriteMode>(options, counters))
             .AddFallback(new FallbackStrategyOptions<WriteMode>
             {
                 Name = "cross-device-fallback",
@@ -107,23 +92,34 @@ public static class WriterPipeline
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(counters);
         builder
-            .AddTimeout(new TimeoutStrategyOptions { Name = "retry-budget", Timeout = options.RetryBudget })
-            .AddRetry(new RetryStrategyOptions
-            {
-                Name = "transient-retry",
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsKind(e, StorageFailureKind.Transient)),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.FirstRetryDelay,
-                MaxDelay = options.MaxRetryDelay,
-                MaxRetryAttempts = int.MaxValue,
-                OnRetry = _ =>
-                {
-                    counters.Retry();
-                    return default;
-                },
-            });
+            .AddTimeout(RetryBudget(options))
+            .AddRetry(TransientRetry<RetryStrategyOptions, object>(options, counters));
     }
+
+    private static TimeoutStrategyOptions RetryBudget(WriterPipelineOptions options) =>
+        new() { Name = "retry-budget", Timeout = options.RetryBudget };
+
+    /// <summary>
+    /// Transient errors only, exponential backoff with jitter (delays, never a busy-wait), as many
+    /// attempts as the retry budget around it allows; the last error is kept for the failure report.
+    /// </summary>
+    private static TOptions TransientRetry<TOptions, TResult>(WriterPipelineOptions options, WriterCounters counters)
+        where TOptions : RetryStrategyOptions<TResult>, new() => new()
+    {
+        Name = "transient-retry",
+        ShouldHandle = new PredicateBuilder<TResult>().Handle<Exception>(e => IsKind(e, StorageFailureKind.Transient)),
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = options.FirstRetryDelay,
+        MaxDelay = options.MaxRetryDelay,
+        MaxRetryAttempts = int.MaxValue, // bounded by the retry budget
+        OnRetry = args =>
+        {
+            counters.Retry();
+            args.Context.Properties.Set(LastTransientErrorKey, args.Outcome.Exception!);
+            return default;
+        },
+    };
 
     /// <summary>Whether an exception from the pipeline is of the given kind, looking through the copy's wrapper.</summary>
     public static bool IsKind(Exception exception, StorageFailureKind kind) => OsErrorClassifier.Classify(exception) == kind;
