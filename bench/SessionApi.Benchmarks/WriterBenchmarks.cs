@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -22,7 +23,7 @@ public class WriterBenchmarks
     private byte[] document = [];
     private string target = "";
     private string directory = "";
-    private MeterFactory meters = null!;
+    private ServiceProvider meters = null!;
 
     [Params(10 * 1024, 1024 * 1024)]
     public int Size { get; set; }
@@ -33,8 +34,8 @@ public class WriterBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        meters = new MeterFactory();
-        var counters = new WriterCounters(meters);
+        meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var counters = new WriterCounters(meters.GetRequiredService<IMeterFactory>());
         var tracker = new WriteModeTracker();
         var options = new WriterPipelineOptions
         {
@@ -77,20 +78,6 @@ public class WriterBenchmarks
     {
         Directory.Delete(directory, recursive: true);
         meters.Dispose();
-    }
-
-    private sealed class MeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> created = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => created.ForEach(m => m.Dispose());
     }
 }
 

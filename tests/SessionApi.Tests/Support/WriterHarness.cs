@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,11 +11,12 @@ namespace SessionApi.Tests.Support;
 /// <summary>The real writer and store, wired like DI does, with short retry delays and an optional chaos hook.</summary>
 public sealed class WriterHarness : IDisposable
 {
-    private readonly MeterFactory meterFactory = new();
+    // The framework's own meter factory (what DI gives the app), disposed with the harness.
+    private readonly ServiceProvider metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public WriterHarness(Action<ResiliencePipelineBuilder<WriteMode>>? chaos = null, TimeSpan? retryBudget = null, TimeSpan? renameReprobeInterval = null)
     {
-        Counters = new WriterCounters(meterFactory);
+        Counters = new WriterCounters(metrics.GetRequiredService<IMeterFactory>());
         var options = new WriterPipelineOptions
         {
             ConfigureInnermost = chaos,
@@ -46,19 +48,5 @@ public sealed class WriterHarness : IDisposable
         TimeProvider.System,
         NullLogger<SessionStore>.Instance);
 
-    public void Dispose() => meterFactory.Dispose();
-
-    private sealed class MeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => meters.ForEach(m => m.Dispose());
-    }
+    public void Dispose() => metrics.Dispose();
 }
