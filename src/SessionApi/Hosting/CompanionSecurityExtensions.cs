@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SessionApi.Api;
@@ -27,8 +27,17 @@ public static class CompanionSecurityExtensions
             .Validate(o => o.AllowedOrigins.All(IsValidOrigin), "Security:AllowedOrigins entries must be 'null' or scheme://host[:port].")
             .ValidateOnStart();
 
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);
+        // The authentication core and one scheme, not AddAuthentication(): that also registers Data
+        // Protection (for cookie and OAuth handlers), whose key ring is loaded at start and written
+        // as XML under ~/.aspnet/DataProtection-Keys, and whose code (XML, X.509) was ~2 MiB of
+        // the Native AOT binary. A bearer token compared in constant time needs none of it.
+        services.AddAuthenticationCore(o =>
+        {
+            o.DefaultScheme = BearerTokenHandler.SchemeName;
+            o.AddScheme<BearerTokenHandler>(BearerTokenHandler.SchemeName, displayName: null);
+        });
+        services.AddWebEncoders();
+        services.TryAddTransient<BearerTokenHandler>();
 
         // The fallback policy covers every endpoint without its own authorization metadata, and
         // requests that match no endpoint (they get 401, not a 404 that reveals the route table).
