@@ -1,10 +1,9 @@
-using System.Security.Cryptography;
 using SessionApi.Writer;
 
 namespace SessionApi.Store;
 
 /// <summary>What a file on disk holds, as far as recovery cares: a complete JSON object or not, and its hash.</summary>
-internal sealed record InspectedFile(string Path, bool IsCompleteObject, long Length, byte[] Sha256, DateTime LastWriteUtc)
+internal sealed record InspectedFile(string Path, bool IsCompleteObject, long Length, byte[] Hash, DateTime LastWriteUtc)
 {
     public string FileName => System.IO.Path.GetFileName(Path);
 }
@@ -21,7 +20,7 @@ internal static class DocumentInspector
     {
         var lastWrite = File.GetLastWriteTimeUtc(path);
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = ContentHash.CreateHasher();
         using var json = new ValidatingJsonBuffer(RecoveryMaxDepth);
         var valid = true;
         long offset = 0;
@@ -29,7 +28,7 @@ internal static class DocumentInspector
         {
             var space = json.FreeSpace.Span;
             var read = RandomAccess.Read(handle, space, offset);
-            hash.AppendData(space[..read]);
+            hash.Append(space[..read]);
             offset += read;
             if (valid)
             {
@@ -46,7 +45,7 @@ internal static class DocumentInspector
 
             if (read == 0)
             {
-                return new InspectedFile(path, valid, offset, hash.GetHashAndReset(), lastWrite);
+                return new InspectedFile(path, valid, offset, hash.GetCurrentHash(), lastWrite);
             }
         }
     }

@@ -1,12 +1,12 @@
 namespace SessionApi.Store;
 
 /// <summary>
-/// Strong ETags derived from the document's SHA-256: they change whenever the bytes change and
-/// survive restarts (the same bytes always give the same tag).
+/// Strong ETags derived from the document's <see cref="Writer.ContentHash"/>: they change whenever
+/// the bytes change and survive restarts (the same bytes always give the same tag).
 /// </summary>
 public static class ETags
 {
-    public static string FromSha256(ReadOnlySpan<byte> sha256) => $"\"{Convert.ToHexStringLower(sha256[..16])}\"";
+    public static string FromHash(ReadOnlySpan<byte> hash) => $"\"{Convert.ToHexStringLower(hash)}\"";
 
     /// <summary>
     /// Whether an If-Match / If-None-Match header value matches <paramref name="current"/>, with the

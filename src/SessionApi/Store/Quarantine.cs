@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using SessionApi.Writer;
 
@@ -30,7 +29,7 @@ internal sealed class Quarantine(string root, TimeProvider timeProvider)
             var originalName = Path.GetFileName(path);
             var name = string.Create(
                 CultureInfo.InvariantCulture,
-                $"{originalName}.{now:yyyyMMddTHHmmssfff}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}");
+                $"{originalName}.{now:yyyyMMddTHHmmssfff}-{Random.Shared.GetHexString(6, lowercase: true)}");
 
             // File.Move copies and deletes where a rename is refused across devices, which is what a
             // virtualized root needs here; atomicity does not matter for a file nobody serves.

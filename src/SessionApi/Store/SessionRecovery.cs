@@ -80,7 +80,7 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
         var newest = temps.Where(t => t.IsCompleteObject).OrderByDescending(t => t.LastWriteUtc).FirstOrDefault();
         var promote = newest is not null
             && (document is null || !document.IsCompleteObject || newest.LastWriteUtc > document.LastWriteUtc)
-            && !(document is { IsCompleteObject: true } && document.Sha256.AsSpan().SequenceEqual(newest.Sha256));
+            && !(document is { IsCompleteObject: true } && document.Hash.AsSpan().SequenceEqual(newest.Hash));
         if (promote)
         {
             if (document is { IsCompleteObject: false } && !DocumentInspector.IsPrefixOf(documentPath, newest!.Path))
@@ -91,7 +91,7 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
 
             try
             {
-                await writer.ReplaceAsync(new StagedDocument(newest!.Path, documentPath, newest.Length, newest.Sha256), deleteTempOnFailure: false).ConfigureAwait(false);
+                await writer.ReplaceAsync(new StagedDocument(newest!.Path, documentPath, newest.Length, newest.Hash), deleteTempOnFailure: false).ConfigureAwait(false);
             }
             catch (StorageWriteException e)
             {
@@ -125,7 +125,7 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
 
         foreach (var temp in temps)
         {
-            if (document is not null && temp.IsCompleteObject && temp.Sha256.AsSpan().SequenceEqual(document.Sha256))
+            if (document is not null && temp.IsCompleteObject && temp.Hash.AsSpan().SequenceEqual(document.Hash))
             {
                 File.Delete(temp.Path);
                 LogRemovedDuplicate(logger, temp.FileName);
@@ -144,7 +144,7 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
     }
 
     private static SessionMetadata ToMetadata(string id, InspectedFile document) =>
-        new(id, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromSha256(document.Sha256));
+        new(id, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromHash(document.Hash));
 
     private void Record(RecoveryReport report, QuarantinedFile file)
     {

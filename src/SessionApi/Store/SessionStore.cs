@@ -161,7 +161,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             throw new SessionStoreException(code, e.Message, e);
         }
 
-        var metadata = new SessionMetadata(id, written.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), ETags.FromSha256(written.Sha256));
+        var metadata = new SessionMetadata(id, written.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), ETags.FromHash(written.Hash));
         index[id] = metadata;
         return new SaveResult(current is null ? SaveOutcome.Created : SaveOutcome.Replaced, metadata);
     }

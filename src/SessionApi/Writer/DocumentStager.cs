@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace SessionApi.Writer;
@@ -17,9 +16,9 @@ internal static class DocumentStager
         try
         {
             using var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            var (length, sha256) = await CopyValidatedAsync(body, handle, limits, cancellationToken).ConfigureAwait(false);
+            var (length, hash) = await CopyValidatedAsync(body, handle, limits, cancellationToken).ConfigureAwait(false);
             DurableFileSystem.FlushToDisk(handle, tempPath);
-            return new StagedDocument(tempPath, targetPath, length, sha256);
+            return new StagedDocument(tempPath, targetPath, length, hash);
         }
         catch
         {
@@ -28,10 +27,10 @@ internal static class DocumentStager
         }
     }
 
-    private static async Task<(long Length, byte[] Sha256)> CopyValidatedAsync(
+    private static async Task<(long Length, byte[] Hash)> CopyValidatedAsync(
         Stream body, SafeFileHandle handle, DocumentLimits limits, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = ContentHash.CreateHasher();
         using var json = new ValidatingJsonBuffer(limits.MaxDepth);
         long length = 0;
         while (true)
@@ -49,14 +48,14 @@ internal static class DocumentStager
             if (read > 0)
             {
                 var chunk = space.Span[..read];
-                hash.AppendData(chunk);
+                hash.Append(chunk);
                 RandomAccess.Write(handle, chunk, length - read);
             }
 
             json.Accept(read);
             if (read == 0)
             {
-                return (length, hash.GetHashAndReset());
+                return (length, hash.GetCurrentHash());
             }
         }
     }

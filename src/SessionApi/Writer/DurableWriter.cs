@@ -36,7 +36,7 @@ public sealed partial class DurableWriter(
         // bounded by the retry budget, not by the request.
         var mode = await ReplaceAsync(staged, deleteTempOnFailure: true).ConfigureAwait(false);
         counters.Save();
-        return new WrittenDocument(staged.Length, staged.Sha256, mode);
+        return new WrittenDocument(staged.Length, staged.Hash, mode);
     }
 
     /// <summary>

@@ -1,15 +1,14 @@
 using System.Buffers;
-using System.Security.Cryptography;
 
 namespace SessionApi.Writer;
 
 public static class FileHashing
 {
-    /// <summary>Length and SHA-256 of a file, read sequentially with one pooled buffer.</summary>
-    public static (long Length, byte[] Sha256) HashFile(string path)
+    /// <summary>Length and <see cref="ContentHash"/> of a file, read sequentially with one pooled buffer.</summary>
+    public static (long Length, byte[] Hash) HashFile(string path)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = ContentHash.CreateHasher();
         var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         try
         {
@@ -17,11 +16,11 @@ public static class FileHashing
             int read;
             while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
             {
-                hash.AppendData(buffer, 0, read);
+                hash.Append(buffer.AsSpan(0, read));
                 offset += read;
             }
 
-            return (offset, hash.GetHashAndReset());
+            return (offset, hash.GetCurrentHash());
         }
         finally
         {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace SessionApi.Writer;
 
 /// <summary>
@@ -11,8 +9,14 @@ public static class TempFileNames
 {
     public const string Extension = ".tmp";
 
+    /// <remarks>
+    /// The unique part only has to differ between this process's writers (the root lock keeps other
+    /// instances out, and the temp is created with O_EXCL / CREATE_NEW, so a name already taken fails
+    /// instead of being reused), so <see cref="Random.Shared"/> is enough: no cryptographic generator
+    /// (and no OpenSSL in the process) for it.
+    /// </remarks>
     public static string NewFor(string targetPath) =>
-        $"{targetPath}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}{Extension}";
+        $"{targetPath}.{Random.Shared.GetHexString(12, lowercase: true)}{Extension}";
 
     /// <summary>
     /// The target file name a temp belongs to (<c>a.json.tmp</c> and <c>a.json.1f2e3d4c5b6a.tmp</c>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 
 namespace SessionApi.Writer;
 
@@ -60,8 +59,8 @@ internal static class VerifiedCopy
 
     private static void VerifyReadBack(StagedDocument staged)
     {
-        var (length, sha256) = FileHashing.HashFile(staged.TargetPath);
-        if (length != staged.Length || !CryptographicOperations.FixedTimeEquals(sha256, staged.Sha256))
+        var (length, hash) = FileHashing.HashFile(staged.TargetPath);
+        if (length != staged.Length || !hash.AsSpan().SequenceEqual(staged.Hash))
         {
             throw new IOException(
                 $"Read-back of '{staged.TargetPath}' does not match what was written ({length} of {staged.Length} bytes).",

@@ -1,4 +1,4 @@
 namespace SessionApi.Writer;
 
 /// <summary>A document that is on disk, durable, under its final name.</summary>
-public sealed record WrittenDocument(long Length, byte[] Sha256, WriteMode Mode);
+public sealed record WrittenDocument(long Length, byte[] Hash, WriteMode Mode);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using SessionApi.Store;
+using SessionApi.Writer;
 using SessionApi.Tests.Support;
 
 namespace SessionApi.Tests.Store;
@@ -63,7 +64,7 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
         Assert.Single(results, r => r.Outcome == SaveOutcome.Created);
         var onDisk = await File.ReadAllBytesAsync(root.File("same.json"));
         Assert.Contains(bodies, b => b.AsSpan().SequenceEqual(onDisk));
-        Assert.Equal(ETags.FromSha256(System.Security.Cryptography.SHA256.HashData(onDisk)), store.Find("same")!.ETag);
+        Assert.Equal(ETags.FromHash(ContentHash.Of(onDisk)), store.Find("same")!.ETag);
         Assert.Equal(["same.json"], root.Files());
     }
 
@@ -113,7 +114,7 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
         await reopened.SaveAsync("new", Bodies.Of("{\"v\":2}"), WritePrecondition.None, default);
 
         Assert.Equal(["new", "old"], reopened.List().Select(s => s.Id));
-        Assert.Equal(ETags.FromSha256(System.Security.Cryptography.SHA256.HashData("{\"v\":1}"u8)), reopened.Find("old")!.ETag);
+        Assert.Equal(ETags.FromHash(ContentHash.Of("{\"v\":1}"u8)), reopened.Find("old")!.ETag);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SessionApi.Tests.Support;
 using SessionApi.Writer;
 
@@ -16,7 +15,7 @@ public sealed class DurableWriterTests : IDisposable
         var written = await harness.Writer.WriteAsync(root.File("a.json"), new MemoryStream(body), WriterHarness.Limits, default);
 
         Assert.Equal(body, await File.ReadAllBytesAsync(root.File("a.json")));
-        Assert.Equal(SHA256.HashData(body), written.Sha256);
+        Assert.Equal(ContentHash.Of(body), written.Hash);
         Assert.Equal(body.Length, written.Length);
         Assert.Equal(WriteMode.AtomicRename, written.Mode);
         Assert.Equal(["a.json"], root.Files());
