@@ -34,6 +34,7 @@ public sealed class SecurityTests(SecurityTests.OriginsFactory factory) : IClass
     [InlineData("Basic dGVzdDp0ZXN0")]
     [InlineData("Bearer test-token-0123456789x")]
     [InlineData("Bearer test-token-012345678")]
+    [InlineData("Bearer test-token-0123456780")]
     [InlineData("test-token-0123456789")]
     public async Task A_wrong_token_or_scheme_is_401(string authorization)
     {
@@ -48,6 +49,15 @@ public sealed class SecurityTests(SecurityTests.OriginsFactory factory) : IClass
     public async Task A_token_in_the_query_string_is_ignored(string path)
     {
         await Http.AssertProblem(await factory.Anonymous().GetAsync(path), 401, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Authentication_brings_no_data_protection_key_ring()
+    {
+        // Data Protection (what AddAuthentication() registers for cookie handlers) loads or creates
+        // an XML key ring under the user's profile at start: a bearer token needs none of it.
+        Assert.Equal(HttpStatusCode.OK, (await factory.Authorized().GetAsync("/sessions")).StatusCode);
+        Assert.Null(factory.Services.GetService(typeof(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider)));
     }
 
     [Fact]
