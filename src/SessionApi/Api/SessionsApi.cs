@@ -57,9 +57,6 @@ public static class SessionsApi
     internal static Ok<SessionList> ListSessions(ISessionStore store) =>
         TypedResults.Ok(new SessionList([.. store.List().Select(SessionInfo.From)]));
 
-    /// <summary>Documents up to this size are read whole and the session's lock released before sending.</summary>
-    private const int InMemoryReadLimit = 64 * 1024;
-
     internal static async Task<Results<FileContentHttpResult, FileStreamHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetSession(
         string id, HttpContext context, ISessionStore store, CancellationToken cancellationToken)
     {
@@ -70,27 +67,23 @@ public static class SessionsApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var lease = await store.OpenReadAsync(id, cancellationToken).ConfigureAwait(false);
-        if (lease is null)
+        var read = await store.ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        if (read is null)
         {
             return NotFound(id);
         }
 
-        SetValidators(context, lease.Metadata.ETag);
-        if (lease.Content.Length <= InMemoryReadLimit)
+        SetValidators(context, read.Metadata.ETag);
+        if (read.Content is { } whole)
         {
-            // The common case (a chat session is tens of KB): one read from the page cache, the lock
-            // released at once, and one write with a Content-Length. Measurably faster than streaming.
-            await using (lease.ConfigureAwait(false))
-            {
-                var bytes = new byte[lease.Content.Length];
-                lease.Content.ReadExactly(bytes);
-                return TypedResults.Bytes(bytes, JsonContentType);
-            }
+            // The common case (a chat session is tens of KB): in memory, the lock already released,
+            // one write with a Content-Length.
+            return TypedResults.Bytes(whole, JsonContentType);
         }
 
         // Large documents stream; the lease (and with it the session's lock, so a verified copy cannot
         // rewrite the bytes underneath) lives until the response is written.
+        var lease = read.Lease!;
         context.Response.RegisterForDisposeAsync(lease);
         return TypedResults.Stream(lease.Content, JsonContentType);
     }

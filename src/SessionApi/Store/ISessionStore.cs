@@ -16,11 +16,12 @@ public interface ISessionStore
     SessionMetadata? Find(string id);
 
     /// <summary>
-    /// Opens a session for reading. The returned lease holds the session's lock until disposed, so
-    /// the bytes cannot change underneath a reader (the cross-device fallback rewrites in place).
-    /// Returns null when the session does not exist.
+    /// Reads a session: a small document whole (from the read cache when it holds the current
+    /// version), a large one as a lease that holds the session's lock until disposed, so the bytes
+    /// cannot change underneath a reader (the cross-device fallback rewrites in place). Returns null
+    /// when the session does not exist.
     /// </summary>
-    Task<SessionReadLease?> OpenReadAsync(string id, CancellationToken cancellationToken);
+    Task<SessionRead?> ReadAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
     /// Streams <paramref name="body"/> into the session durably. The body is validated (a JSON object,

@@ -22,6 +22,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private readonly Quarantine quarantine;
     private readonly SessionRecovery recovery;
     private readonly DocumentLimits limits;
+    private readonly DocumentCache cache;
     private RootLock? rootLock;
 
     public SessionStore(
@@ -35,6 +36,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Root = options.Value.ResolveRoot();
         limits = new DocumentLimits(options.Value.MaxSessionBytes, options.Value.MaxJsonDepth);
+        cache = new DocumentCache(options.Value.ReadCacheBytes);
         this.writer = writer;
         this.counters = counters;
         this.modeTracker = modeTracker;
@@ -95,37 +97,63 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         return index.GetValueOrDefault(id);
     }
 
-    public async Task<SessionReadLease?> OpenReadAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Documents up to this size are read whole (and cached), the lock released before the response is sent.</summary>
+    public const int WholeReadLimit = 64 * 1024;
+
+    public async Task<SessionRead?> ReadAsync(string id, CancellationToken cancellationToken)
     {
         SessionId.Validate(id);
-        if (!index.ContainsKey(id))
+        if (!index.TryGetValue(id, out var known))
         {
             return null;
         }
 
+        if (cache.TryGet(id, known.ETag, out var cached))
+        {
+            return SessionRead.Whole(known, cached);
+        }
+
         var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+        SessionReadLease? lease = null;
         try
         {
             if (!index.TryGetValue(id, out var metadata))
             {
-                sessionLock.Dispose();
                 return null;
             }
 
-            var stream = new FileStream(PathOf(id), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-            return new SessionReadLease(metadata, stream, sessionLock);
+            // Under the lock the index and the file agree (every write holds it too), so the bytes
+            // read here are exactly the ones metadata.ETag names.
+            var large = metadata.Size > WholeReadLimit;
+            var stream = new FileStream(PathOf(id), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, large ? FileOptions.SequentialScan : FileOptions.None);
+            if (large || stream.Length > WholeReadLimit)
+            {
+                lease = new SessionReadLease(metadata, stream, sessionLock);
+                return SessionRead.Streamed(lease);
+            }
+
+            var content = new byte[stream.Length];
+            await using (stream.ConfigureAwait(false))
+            {
+                stream.ReadExactly(content);
+            }
+
+            cache.Add(id, metadata.ETag, content);
+            return SessionRead.Whole(metadata, content);
         }
         catch (FileNotFoundException)
         {
             // Deleted behind our back (by hand): the index follows the disk.
             index.TryRemove(id, out _);
-            sessionLock.Dispose();
             return null;
         }
-        catch
+        finally
         {
-            sessionLock.Dispose();
-            throw;
+            // A streamed read hands the lock to its lease, which releases it once the response is sent.
+            if (lease is null)
+            {
+                sessionLock.Dispose();
+            }
         }
     }
 
@@ -190,6 +218,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         }
 
         index.TryRemove(id, out _);
+        cache.Remove(id);
         return DeleteResult.Deleted;
     }
 

@@ -23,6 +23,13 @@ public sealed class StorageOptions
     [Range(1, 1000)]
     public int MaxJsonDepth { get; set; } = 64;
 
+    /// <summary>
+    /// Memory for the bytes of recently read documents of up to 64 KiB, served again without touching
+    /// the disk while they are current (default 4 MiB; 0 turns the cache off).
+    /// </summary>
+    [Range(0, 1L << 30)]
+    public long ReadCacheBytes { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>How long a save may keep retrying transient errors before it fails (default 10 s).</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

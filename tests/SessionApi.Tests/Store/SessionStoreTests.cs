@@ -155,13 +155,4 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
         harness.Dispose();
         root.Dispose();
     }
-
-    private sealed class GatedStream(byte[] data, Task gate) : MemoryStream(data)
-    {
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await gate.WaitAsync(cancellationToken);
-            return await base.ReadAsync(buffer, cancellationToken);
-        }
-    }
 }

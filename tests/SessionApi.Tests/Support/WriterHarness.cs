@@ -40,8 +40,8 @@ public sealed class WriterHarness : IDisposable
 
     public static DocumentLimits Limits => new(32L * 1024 * 1024, 64);
 
-    public SessionStore CreateStore(string root, long maxSessionBytes = 32L * 1024 * 1024) => new(
-        Options.Create(new StorageOptions { Root = root, MaxSessionBytes = maxSessionBytes }),
+    public SessionStore CreateStore(string root, long maxSessionBytes = 32L * 1024 * 1024, long readCacheBytes = 4L * 1024 * 1024) => new(
+        Options.Create(new StorageOptions { Root = root, MaxSessionBytes = maxSessionBytes, ReadCacheBytes = readCacheBytes }),
         Writer,
         Counters,
         Tracker,

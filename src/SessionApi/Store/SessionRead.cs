@@ -1,0 +1,32 @@
+namespace SessionApi.Store;
+
+/// <summary>
+/// A session opened for reading: a small document whole in memory (<see cref="Content"/>; no lock is
+/// held any more), or a large one as a <see cref="Lease"/> that streams it and holds the session's
+/// lock until disposed (so a verified copy cannot rewrite the bytes underneath the reader).
+/// </summary>
+public sealed class SessionRead
+{
+    private SessionRead(SessionMetadata metadata, byte[]? content, SessionReadLease? lease)
+    {
+        Metadata = metadata;
+        Content = content;
+        Lease = lease;
+    }
+
+    public SessionMetadata Metadata { get; }
+
+    /// <summary>The whole document, byte for byte as saved; null when it is streamed through <see cref="Lease"/>.</summary>
+    public byte[]? Content { get; }
+
+    /// <summary>The open document of a large session; null when <see cref="Content"/> holds it.</summary>
+    public SessionReadLease? Lease { get; }
+
+    public static SessionRead Whole(SessionMetadata metadata, byte[] content) => new(metadata, content, null);
+
+    public static SessionRead Streamed(SessionReadLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return new(lease.Metadata, null, lease);
+    }
+}
