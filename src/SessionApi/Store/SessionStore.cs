@@ -132,14 +132,13 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
                 return SessionRead.Streamed(lease);
             }
 
-            var content = new byte[stream.Length];
             await using (stream.ConfigureAwait(false))
             {
+                var content = new byte[stream.Length];
                 stream.ReadExactly(content);
+                cache.Add(id, metadata.ETag, content);
+                return SessionRead.Whole(metadata, content);
             }
-
-            cache.Add(id, metadata.ETag, content);
-            return SessionRead.Whole(metadata, content);
         }
         catch (FileNotFoundException)
         {
