@@ -6,11 +6,18 @@ using SessionApi.Store;
 
 namespace SessionApi.Api;
 
-/// <summary>The stable machine-readable <c>code</c> of every ProblemDetails this API answers.</summary>
+/// <summary>
+/// The stable machine-readable <c>code</c> of every ProblemDetails this API answers, all of them
+/// here (the clients' lists are checked against this class by a test).
+/// </summary>
 public static class ProblemCodes
 {
     public const string BadRequest = "bad_request";
     public const string InvalidHeader = "invalid_header";
+    public const string InvalidId = "invalid_id";
+    public const string InvalidJson = "invalid_json";
+    public const string NotAnObject = "not_an_object";
+    public const string TooDeep = "too_deep";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string OriginNotAllowed = "origin_not_allowed";
@@ -39,6 +46,18 @@ public static class ProblemCodes
         StatusCodes.Status507InsufficientStorage => InsufficientStorage,
         >= 500 => InternalError,
         _ => BadRequest,
+    };
+
+    public static string ToProblemCode(this StoreErrorCode code) => code switch
+    {
+        StoreErrorCode.InvalidId => InvalidId,
+        StoreErrorCode.InvalidJson => InvalidJson,
+        StoreErrorCode.NotAnObject => NotAnObject,
+        StoreErrorCode.TooDeep => TooDeep,
+        StoreErrorCode.TooLarge => TooLarge,
+        StoreErrorCode.InsufficientStorage => InsufficientStorage,
+        StoreErrorCode.StorageUnavailable => StorageUnavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 
     public static int ToStatus(this StoreErrorCode code) => code switch

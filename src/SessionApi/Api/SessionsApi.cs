@@ -110,7 +110,7 @@ public static class SessionsApi
         if (request.ContentLength > max)
         {
             // Refused before a byte is read.
-            return Problems.Result(StatusCodes.Status413PayloadTooLarge, StoreErrorCode.TooLarge.ToProblemCode(),
+            return Problems.Result(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge,
                 $"The session is larger than the limit of {max} bytes.");
         }
 

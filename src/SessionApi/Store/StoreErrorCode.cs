@@ -2,7 +2,7 @@ namespace SessionApi.Store;
 
 /// <summary>
 /// Why a store operation was refused. The HTTP layer maps each to a status and to the stable
-/// machine-readable <c>code</c> of the ProblemDetails (see <see cref="StoreErrorCodeExtensions.ToProblemCode"/>).
+/// machine-readable <c>code</c> of the ProblemDetails (see <c>ProblemCodes.ToProblemCode</c> in the API layer).
 /// </summary>
 public enum StoreErrorCode
 {
@@ -26,19 +26,4 @@ public enum StoreErrorCode
 
     /// <summary>The storage cannot be written: read-only, I/O error, access persistently denied (503 storage_unavailable).</summary>
     StorageUnavailable,
-}
-
-public static class StoreErrorCodeExtensions
-{
-    public static string ToProblemCode(this StoreErrorCode code) => code switch
-    {
-        StoreErrorCode.InvalidId => "invalid_id",
-        StoreErrorCode.InvalidJson => "invalid_json",
-        StoreErrorCode.NotAnObject => "not_an_object",
-        StoreErrorCode.TooDeep => "too_deep",
-        StoreErrorCode.TooLarge => "too_large",
-        StoreErrorCode.InsufficientStorage => "insufficient_storage",
-        StoreErrorCode.StorageUnavailable => "storage_unavailable",
-        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
-    };
 }
