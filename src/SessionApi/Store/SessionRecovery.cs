@@ -125,7 +125,9 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
 
         foreach (var temp in temps)
         {
-            if (document is not null && temp.IsCompleteObject && temp.Hash.AsSpan().SequenceEqual(document.Hash))
+            // The hash finds the candidate; the bytes decide, because the temp is deleted.
+            if (document is not null && temp.IsCompleteObject && temp.Hash.AsSpan().SequenceEqual(document.Hash)
+                && temp.Length == document.Length && DocumentInspector.IsPrefixOf(temp.Path, document.Path))
             {
                 File.Delete(temp.Path);
                 LogRemovedDuplicate(logger, temp.FileName);
