@@ -238,9 +238,9 @@ public sealed class SessionApiClientTests : IClassFixture<ApiFactory>, IDisposab
         var diagnostics = await client.GetDiagnosticsAsync();
         Assert.False(string.IsNullOrEmpty(diagnostics.Version));
         Assert.Equal(Path.GetFullPath(factory.Root).TrimEnd('/'), Path.GetFullPath(diagnostics.Root).TrimEnd('/'));
-        Assert.True(diagnostics.WriteMode is "atomic-rename" or "verified-copy", diagnostics.WriteMode);
+        Assert.Equal("atomic-rename", diagnostics.WriteMode); // a temp folder renames
         Assert.True(diagnostics.SessionCount >= 1);
-        Assert.NotEmpty(diagnostics.Counters);
+        Assert.True(diagnostics.Counters["saves"] >= 1);
         Assert.NotNull(diagnostics.Quarantined);
     }
 }

@@ -19,13 +19,13 @@ public sealed class CrashTests
     private const int Cycles = 8;
 
     [Fact]
-    public Task Kill_9_during_concurrent_saves_loses_nothing_acknowledged() => RunCycles(new TempRoot(), seed: 1);
+    public Task Kill_9_during_concurrent_saves_loses_nothing_acknowledged() => RunCycles(new TempRoot(), seed: 1, expectedWriteMode: "atomic-rename");
 
     [SkippableFact]
     public Task Kill_9_during_concurrent_verified_copies_loses_nothing_acknowledged() =>
-        RunCycles(new TempRoot(RealFaults.ExdevParent), seed: 2);
+        RunCycles(new TempRoot(RealFaults.ExdevParent), seed: 2, expectedWriteMode: "verified-copy");
 
-    private static async Task RunCycles(TempRoot root, int seed)
+    private static async Task RunCycles(TempRoot root, int seed, string expectedWriteMode)
     {
         using var _ = root;
         var random = new Random(seed);
@@ -54,6 +54,10 @@ public sealed class CrashTests
         await using var last = await ServerProcess.Start(Token, ["--Storage:Root=" + root.Path]).WaitReadyAsync();
         using var lastClient = last.Client(Token);
         await VerifyAsync(lastClient, root, acknowledged);
+
+        // The root really renamed, or really refused renames (the shim took effect): not a plain run twice.
+        var diagnostics = JsonDocument.Parse(await lastClient.GetStringAsync("/diagnostics")).RootElement;
+        Assert.Equal(expectedWriteMode, diagnostics.GetProperty("writeMode").GetString());
         Assert.Equal(Cycles, kills);
         Assert.True(strandedTemps > 0, "no kill landed in the middle of a save; the test proved nothing about recovery");
         Assert.True(acknowledged.Values.Sum() >= Writers, $"too few saves were acknowledged to prove anything: {acknowledged.Values.Sum()}");

@@ -126,13 +126,21 @@ public sealed class HostileInputTests(IsolatedApiFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task The_server_is_healthy_and_consistent_after_the_onslaught()
+    public async Task Path_escapes_leave_nothing_outside_the_root_and_the_server_keeps_serving()
     {
         var client = factory.Authorized();
+        foreach (var id in new[] { "..%2F..%2Fescaped", "..%5C..%5Cescaped", "%2E%2E%2Fescaped" })
+        {
+            await client.PutAsync($"/sessions/{id}", Http.Json("{\"x\":1}"));
+        }
+
+        // "../.." from the root lands in the isolation folder or the one above it.
+        var isolation = Directory.EnumerateFileSystemEntries(factory.Isolation, "*", SearchOption.AllDirectories);
+        var above = Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(factory.Isolation)!);
+        Assert.DoesNotContain(isolation.Concat(above), e => Path.GetFileName(e) is "escaped" or "escaped.json");
+
         Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("/sessions/after-hostile", Http.Json("{\"ok\":true}"))).StatusCode);
         Assert.Equal("{\"ok\":true}", await client.GetStringAsync("/sessions/after-hostile"));
-        var parent = Path.GetDirectoryName(factory.Root)!;
-        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(parent), e => Path.GetFileName(e) is "escaped" or "escaped.json");
     }
 
     /// <summary>

@@ -61,9 +61,13 @@ public sealed class DurableWriterTests : IDisposable
     {
         // 64 MiB through a 64 KiB buffer: allocations must not grow with the document.
         var body = new GeneratedSessionStream(64L * 1024 * 1024);
+        var thread = Environment.CurrentManagedThreadId;
         var before = GC.GetAllocatedBytesForCurrentThread();
         var written = await harness.Writer.WriteAsync(root.File("big.json"), body, new DocumentLimits(long.MaxValue, 64), default);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The count is per thread: it means something only if the whole write ran on this one.
+        Assert.Equal(thread, Environment.CurrentManagedThreadId);
 
         Assert.Equal(body.Length, written.Length);
         Assert.Equal(body.Length, new FileInfo(root.File("big.json")).Length);
