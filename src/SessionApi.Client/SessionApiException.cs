@@ -28,23 +28,19 @@ public sealed class SessionApiException : Exception
     {
         Status = status;
         Problem = problem;
-        Code = problem?.Code;
-        Title = problem?.Title;
-        Detail = problem?.Detail;
-        Type = problem?.Type;
     }
 
     /// <summary>The HTTP status code.</summary>
     public int Status { get; }
 
     /// <summary>The stable machine-readable code (<see cref="SessionApiErrorCodes"/>), or null when the answer was not a problem.</summary>
-    public string? Code { get; }
+    public string? Code => Problem?.Code;
 
-    public string? Title { get; }
+    public string? Title => Problem?.Title;
 
-    public string? Detail { get; }
+    public string? Detail => Problem?.Detail;
 
-    public string? Type { get; }
+    public string? Type => Problem?.Type;
 
     /// <summary>The whole problem, extensions included, or null when the body was not a problem.</summary>
     public ProblemDetails? Problem { get; }
@@ -63,7 +59,7 @@ public sealed class SessionApiException : Exception
 
     private static ProblemDetails? TryParseProblem(string? body)
     {
-        if (string.IsNullOrWhiteSpace(body) || body.TrimStart()[0] != '{')
+        if (string.IsNullOrWhiteSpace(body))
         {
             return null;
         }
