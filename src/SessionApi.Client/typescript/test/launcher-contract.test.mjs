@@ -185,10 +185,13 @@ describe("launcher contract (stand-in child)", () => {
   test("stop during a pending restart cancels it", async () => {
     const server = await startSessionApi(base("ready", { backoff: { initialMs: 2_000 } }));
     const restart = nextEvent(server, "restart");
+    let readyAgain = false;
+    server.on("ready", () => { readyAgain = true; });
     process.kill(server.pid, "SIGKILL");
     await restart;
     await server.stop();
     await new Promise((r) => setTimeout(r, 2_300));
     assert.equal(server.state, "stopped");
+    assert.equal(readyAgain, false, "the pending restart launched the server again");
   });
 });

@@ -116,10 +116,7 @@ describe("launcher + real SessionApi", skip, () => {
       assert.equal(procArgv(pid)[procArgv(pid).indexOf("--parent-pid") + 1], String(parent.pid));
       assert.equal((await fetch(`${url}/health`)).status, 200);
       parent.kill("SIGKILL");
-      const started = Date.now();
       await waitFor(() => !isAlive(pid), { timeoutMs: 15_000, what: `SessionApi ${pid} to exit after its parent died` });
-      const took = Date.now() - started;
-      assert.ok(took < 15_000, `exited ${took} ms after the parent`);
       // our end of its stdin is still open: it was the watchdog, not end-of-input
       assert.equal(parent.stdin.writableEnded, false);
     } finally {
@@ -191,7 +188,5 @@ describe("launcher + real SessionApi", skip, () => {
   });
 });
 
-test("server binary location", () => {
-  // Always visible in the report, whether the server tests ran or were skipped.
-  console.log(`# SessionApi under test: ${serverCommand().executable} (${existsSync(serverCommand().executable) || serverCommand().executable === "dotnet" ? "present" : "missing"})`);
-});
+// Always visible in the report, whether the server tests ran or were skipped (a note, not a test).
+console.log(`# SessionApi under test: ${serverCommand().executable} (${existsSync(serverCommand().executable) || serverCommand().executable === "dotnet" ? "present" : "missing"})`);
