@@ -11,10 +11,11 @@ WORKDIR /src
 # Restore first, from the files that decide it, so the layer is cached across code changes.
 # global.json is left out on purpose: it pins the developers' SDK (10.0.401), and the image's .NET 10
 # SDK may be of another feature band; any .NET 10 SDK builds this project.
-COPY Directory.Build.props Directory.Packages.props SessionApi.sln ./
+COPY Directory.Build.props Directory.Packages.props ./
 COPY src/SessionApi/SessionApi.csproj src/SessionApi/
 RUN dotnet restore src/SessionApi/SessionApi.csproj
-COPY src/ src/
+# Only the server: the clients and tests are not part of the image, and editing them keeps this layer cached.
+COPY src/SessionApi/ src/SessionApi/
 # The committed OpenAPI document is not regenerated here (it is checked by the tests instead).
 RUN dotnet publish src/SessionApi/SessionApi.csproj -c Release --no-restore -o /app -p:OpenApiGenerateDocuments=false
 
@@ -35,6 +36,9 @@ USER app
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
+# Host headers other than localhost/127.0.0.1/[::1] are refused (400, DNS-rebinding defence): reached
+# under another name, list every name (the list replaces the loopback default; keep localhost for the
+# HEALTHCHECK): `-e Security__AllowedHosts__0=localhost -e Security__AllowedHosts__1=sessions.internal`.
 # Pass SESSIONAPI_TOKEN with `docker run -e SESSIONAPI_TOKEN=...`; without it the token is generated
 # and printed in the ready line (docker logs). SIGTERM (docker stop) shuts down gracefully.
 ENTRYPOINT ["dotnet", "SessionApi.dll"]

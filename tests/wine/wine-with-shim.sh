@@ -6,15 +6,13 @@
 #
 # Usage: FAULTSHIM_EXDEV_DIR=/tmp/x FAULTSHIM_FSYNC_EIO_DIR=/tmp/y \
 #          tests/wine/wine-with-shim.sh path/to/App.exe [args...]
-# Paths: Wine maps Z: to /, so the Linux dir /tmp/x is Z:\tmp\x to the program
-#        (`winpath /tmp/x` below prints it).
+# Paths: Wine maps Z: to /, so the Linux dir /tmp/x is Z:\tmp\x to the program.
 # The exit code is the program's. The wineserver is stopped again afterwards (it would otherwise
 # keep the shim and these fault dirs for the next, unrelated wine call in this prefix).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 eval "$("$here/setup-wine.sh")"
 shim=$("$here/../native/build.sh")
-winpath() { local p; p=$(realpath -m "$1"); echo "Z:${p//\//\\}"; }
 [[ $# -ge 1 ]] || { echo "usage: $0 program.exe [args...]" >&2; exit 2; }
 
 "$WINESERVER" -k 2>/dev/null || true
