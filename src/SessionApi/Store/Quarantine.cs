@@ -31,9 +31,9 @@ internal sealed class Quarantine(string root, TimeProvider timeProvider)
                 CultureInfo.InvariantCulture,
                 $"{originalName}.{now:yyyyMMddTHHmmssfff}-{Random.Shared.GetHexString(6, lowercase: true)}");
 
-            // File.Move copies and deletes where a rename is refused across devices, which is what a
-            // virtualized root needs here; atomicity does not matter for a file nobody serves.
-            File.Move(path, Path.Combine(folder, name));
+            // A rename, or the verified copy where the root refuses renames (the MSIX symptoms);
+            // atomicity does not matter for a file nobody serves, losing it would.
+            FileMover.Move(path, Path.Combine(folder, name));
             DurableFileSystem.FlushDirectory(folder);
             DurableFileSystem.FlushDirectory(root);
 

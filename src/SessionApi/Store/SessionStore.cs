@@ -24,6 +24,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private readonly DocumentLimits limits;
     private readonly DocumentCache cache;
     private RootLock? rootLock;
+    private PhysicalRootProbe.Result physicalRoot = PhysicalRootProbe.Result.Unknown;
 
     public SessionStore(
         IOptions<StorageOptions> options,
@@ -57,12 +58,13 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             throw new InvalidOperationException("The store is already open.");
         }
 
-        Directory.CreateDirectory(Root);
+        StorageRoot.Prepare(Root);
         rootLock = RootLock.Acquire(Root);
         try
         {
             var mode = RenameProbe.Run(Root) ?? WriteMode.AtomicRename;
             modeTracker.Record(mode);
+            physicalRoot = PhysicalRootProbe.Run(Root);
             var (report, sessions) = await recovery.RecoverAllAsync(cancellationToken).ConfigureAwait(false);
             foreach (var session in sessions)
             {
@@ -223,7 +225,10 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
     public StoreDiagnostics GetDiagnostics() => new(
         Root,
+        physicalRoot.Path,
+        physicalRoot.Redirected,
         modeTracker.Current.ToWireName(),
+        writer.CurrentTempCreateMode.ToWireName(),
         counters.Snapshot(),
         FreeBytes(),
         index.Count,

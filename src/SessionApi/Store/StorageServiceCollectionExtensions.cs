@@ -24,6 +24,10 @@ public static class StorageServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<WriterCounters>();
         services.AddSingleton<WriteModeTracker>();
+        services.AddSingleton(provider => new TempCreateModeTracker(
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value.RenameReprobeInterval));
+        services.AddSingleton<TempFileCreator>();
         services.AddOptions<WriterPipelineOptions>().Configure<IOptions<StorageOptions>>((pipeline, storage) =>
         {
             pipeline.RetryBudget = storage.Value.RetryBudget;

@@ -15,16 +15,19 @@ public sealed partial class DurableWriter(
     ResiliencePipeline deletePipeline,
     WriteModeTracker modeTracker,
     WriterCounters counters,
-    ILogger<DurableWriter> logger)
+    ILogger<DurableWriter> logger,
+    TempFileCreator tempFiles)
 {
     public WriteMode CurrentMode => modeTracker.Current;
+
+    public TempCreateMode CurrentTempCreateMode => tempFiles.CurrentMode;
 
     public async Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
     {
         StagedDocument staged;
         try
         {
-            staged = await DocumentStager.StageAsync(targetPath, body, limits, cancellationToken).ConfigureAwait(false);
+            staged = await DocumentStager.StageAsync(tempFiles, targetPath, body, limits, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -56,7 +59,7 @@ public sealed partial class DurableWriter(
             var mode = await pipeline.ExecuteAsync(
                 static (_, document) =>
                 {
-                    DurableFileSystem.ReplaceByRename(document.TempPath, document.TargetPath);
+                    DurableFileSystem.ReplaceTempByRename(document.TempPath, document.TargetPath);
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(document.TargetPath)!);
                     return ValueTask.FromResult(WriteMode.AtomicRename);
                 },

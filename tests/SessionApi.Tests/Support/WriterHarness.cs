@@ -29,8 +29,13 @@ public sealed class WriterHarness : IDisposable
         WriterPipeline.Configure(replace, options, Tracker, Counters);
         var delete = new ResiliencePipelineBuilder();
         WriterPipeline.ConfigureDelete(delete, options, Counters);
-        Writer = new DurableWriter(replace.Build(), delete.Build(), Tracker, Counters, NullLogger<DurableWriter>.Instance);
+        TempCreateTracker = new TempCreateModeTracker(TimeProvider.System, options.RenameReprobeInterval);
+        Writer = new DurableWriter(
+            replace.Build(), delete.Build(), Tracker, Counters, NullLogger<DurableWriter>.Instance,
+            new TempFileCreator(TempCreateTracker, Counters, NullLogger<TempFileCreator>.Instance));
     }
+
+    public TempCreateModeTracker TempCreateTracker { get; }
 
     public WriterCounters Counters { get; }
 
