@@ -44,7 +44,10 @@ public sealed partial class TempFileCreator(TempCreateModeTracker tracker, Write
                     {
                         // "Already exists" for a name that is not there: the refusal, not a collision.
                         counters.ExclusiveCreateRefused();
-                        LogRefused(logger, path, e.HResult);
+                        if (logger.IsEnabled(LogLevel.Warning))
+                        {
+                            LogRefused(logger, path, OsError.FromException(e)?.ToString() ?? e.GetType().Name);
+                        }
                     }
                 }
             }
@@ -74,8 +77,8 @@ public sealed partial class TempFileCreator(TempCreateModeTracker tracker, Write
         return (File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.None), path);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Exclusive create of the fresh temp {Path} was refused as existing (error {Error}); trying a new name")]
-    private static partial void LogRefused(ILogger logger, string path, int error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Exclusive create of the fresh temp {Path} was refused as existing ({OsError}); trying a new name")]
+    private static partial void LogRefused(ILogger logger, string path, string osError);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The folder of {Target} refused exclusive creates of {Attempts} fresh temp names (MSIX AppData with a junction): temps are now created without exclusivity")]
     private static partial void LogSwitched(ILogger logger, string target, int attempts);
