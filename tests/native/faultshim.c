@@ -145,30 +145,29 @@ static int canonical_dest(int dirfd, const char *path, char out[PATH_MAX])
     return 0;
 }
 
-/* Should an operation whose destination is (dirfd, path) fail with EXDEV? */
-static int exdev_for(const char *fn, int dirfd, const char *path)
+/* Should an operation on (dirfd, path) fail with `err` because the path lies inside the folder
+ * named by `envvar`? One rule for every path-based switch. */
+static int path_fault(const char *fn, const char *envvar, int dirfd, const char *path, int err)
 {
     if (!path) return 0;
     int saved = errno;
     char dir[PATH_MAX], dest[PATH_MAX];
-    int hit = fault_dir("FAULTSHIM_EXDEV_DIR", dir) && canonical_dest(dirfd, path, dest) == 0 &&
-              under(dest, dir);
+    int hit = fault_dir(envvar, dir) && canonical_dest(dirfd, path, dest) == 0 && under(dest, dir);
     errno = saved;
-    if (hit) log_fault(fn, dest, EXDEV);
+    if (hit) log_fault(fn, dest, err);
     return hit;
+}
+
+/* Should an operation whose destination is (dirfd, path) fail with EXDEV? */
+static int exdev_for(const char *fn, int dirfd, const char *path)
+{
+    return path_fault(fn, "FAULTSHIM_EXDEV_DIR", dirfd, path, EXDEV);
 }
 
 /* Should a rename whose destination is (dirfd, path) fail with ENOENT? */
 static int enoent_for(const char *fn, int dirfd, const char *path)
 {
-    if (!path) return 0;
-    int saved = errno;
-    char dir[PATH_MAX], dest[PATH_MAX];
-    int hit = fault_dir("FAULTSHIM_ENOENT_DIR", dir) && canonical_dest(dirfd, path, dest) == 0 &&
-              under(dest, dir);
-    errno = saved;
-    if (hit) log_fault(fn, dest, ENOENT);
-    return hit;
+    return path_fault(fn, "FAULTSHIM_ENOENT_DIR", dirfd, path, ENOENT);
 }
 
 /* Should an open of (dirfd, path) with these flags fail with EEXIST? Only exclusive creates of
@@ -178,13 +177,7 @@ static int eexist_for(const char *fn, int dirfd, const char *path, int flags)
     if (!path || (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL)) return 0;
     size_t len = strlen(path);
     if (len < 4 || strcmp(path + len - 4, ".tmp") != 0) return 0;
-    int saved = errno;
-    char dir[PATH_MAX], dest[PATH_MAX];
-    int hit = fault_dir("FAULTSHIM_EEXIST_DIR", dir) && canonical_dest(dirfd, path, dest) == 0 &&
-              under(dest, dir);
-    errno = saved;
-    if (hit) log_fault(fn, dest, EEXIST);
-    return hit;
+    return path_fault(fn, "FAULTSHIM_EEXIST_DIR", dirfd, path, EEXIST);
 }
 
 /* Should fsync-like calls on fd fail with EIO? */
