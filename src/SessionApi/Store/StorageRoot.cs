@@ -14,11 +14,7 @@ internal static class StorageRoot
     /// <summary>Why <paramref name="root"/> cannot work, without changing anything on disk; null when it looks usable.</summary>
     public static string? Problem(string root)
     {
-        if (File.Exists(root))
-        {
-            return "it is a file, not a folder";
-        }
-
+        // Links first: .NET's File.Exists is true for a link whatever it points to, loops included.
         if (FirstLinkOf(root) is { } link && Loops(link))
         {
             return $"'{link}' is a symbolic link loop";
@@ -27,6 +23,16 @@ internal static class StorageRoot
         if (Directory.Exists(root))
         {
             return null;
+        }
+
+        if (new FileInfo(root).LinkTarget is { } target)
+        {
+            return $"it is a symbolic link to '{target}', which is not a folder";
+        }
+
+        if (File.Exists(root))
+        {
+            return "it is a file, not a folder";
         }
 
         // Missing: it can be created only below a folder.
