@@ -11,7 +11,8 @@
 #              MSIX symptom matrix runs against the published binary (SESSIONAPI_EXE)
 #   http       the http/*.http request files against a live server (httpyac)
 #   client     the TypeScript client: typecheck, drift, launcher and Chromium tests (node --test)
-#   windows    the win-x64 build under Wine, with and without renames refused (ERROR_NOT_SAME_DEVICE)
+#   windows    the win-x64 build under Wine, with and without renames refused (ERROR_NOT_SAME_DEVICE),
+#              and every MSIX symptom alone and combined (tests/wine/msix.mjs)
 #
 # A lane that cannot run says SKIPPED loudly; with CI=true a skip fails the run.
 # Options: LANES="dotnet http" to run some lanes only (build always runs).

@@ -45,9 +45,18 @@ public sealed class CrashTests
             await VerifyAsync(client, root, acknowledged);
 
             using var stop = new CancellationTokenSource();
+            var before = Acknowledged(acknowledged);
             var writers = Enumerable.Range(0, Writers)
                 .Select(w => Task.Run(() => WriteUntilStoppedAsync(client, $"crash-{w}", acknowledged, stop.Token)))
                 .ToArray();
+
+            // On a loaded machine (CI, parallel builds) the first saves of a cycle can take longer than
+            // the random delay; kill only once this cycle has something acknowledged to lose.
+            for (var waited = 0; Acknowledged(acknowledged) == before && waited < 30_000; waited += 20)
+            {
+                await Task.Delay(20);
+            }
+
             await Task.Delay(random.Next(200, 700));
             server.Signal("KILL");
             kills++;
@@ -76,6 +85,14 @@ public sealed class CrashTests
         Assert.Equal(Cycles, kills);
         Assert.True(strandedTemps > 0, "no kill landed in the middle of a save; the test proved nothing about recovery");
         Assert.True(acknowledged.Values.Sum() >= Writers, $"too few saves were acknowledged to prove anything: {acknowledged.Values.Sum()}");
+    }
+
+    private static int Acknowledged(Dictionary<string, int> acknowledged)
+    {
+        lock (acknowledged)
+        {
+            return acknowledged.Values.Sum();
+        }
     }
 
     private static async Task WriteUntilStoppedAsync(HttpClient client, string id, Dictionary<string, int> acknowledged, CancellationToken stop)
