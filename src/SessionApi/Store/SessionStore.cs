@@ -22,6 +22,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private readonly DocumentLimits limits;
     private readonly DocumentCache cache;
     private RootLock? rootLock;
+    private PhysicalRoot physicalRoot = PhysicalRoot.Unknown;
 
     public SessionStore(
         IOptions<StorageOptions> options,
@@ -49,11 +50,12 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             throw new InvalidOperationException("The store is already open.");
         }
 
-        Directory.CreateDirectory(Root);
+        StorageRoot.Prepare(Root);
         rootLock = RootLock.Acquire(Root);
         try
         {
             writer.ProbeRenames(Root);
+            physicalRoot = DurableWriter.ProbePhysicalRoot(Root);
             var (report, sessions) = await recovery.RecoverAllAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (id, session) in sessions)
             {
@@ -208,7 +210,10 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
     public StoreDiagnostics GetDiagnostics() => new(
         Root,
+        physicalRoot.Path,
+        physicalRoot.Redirected,
         writer.CurrentMode.ToWireName(),
+        writer.CurrentTempCreateMode.ToWireName(),
         writer.Counters.Snapshot(),
         FreeBytes(),
         index.Count,

@@ -18,6 +18,7 @@ public static class StorageServiceCollectionExtensions
             .Bind(configuration.GetSection(StorageOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageRootValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionStore>();

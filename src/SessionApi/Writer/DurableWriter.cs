@@ -20,18 +20,21 @@ public sealed partial class DurableWriter
     private readonly ResiliencePipeline deletePipeline;
     private readonly WriteModeTracker modeTracker;
     private readonly ILogger<DurableWriter> logger;
+    private readonly TempFileCreator tempFiles;
 
     internal DurableWriter(
         ResiliencePipeline<WriteMode> pipeline,
         ResiliencePipeline deletePipeline,
         WriteModeTracker modeTracker,
         WriterCounters counters,
-        ILogger<DurableWriter> logger)
+        ILogger<DurableWriter> logger,
+        TempFileCreator tempFiles)
     {
         this.pipeline = pipeline;
         this.deletePipeline = deletePipeline;
         this.modeTracker = modeTracker;
         this.logger = logger;
+        this.tempFiles = tempFiles;
         Counters = counters;
     }
 
@@ -41,12 +44,15 @@ public sealed partial class DurableWriter
     /// <summary>What the storage has been through since start.</summary>
     public WriterCounters Counters { get; }
 
+    /// <summary>How temp files are created in the root now (diagnostics' <c>tempCreateMode</c>).</summary>
+    public TempCreateMode CurrentTempCreateMode => tempFiles.CurrentMode;
+
     public async Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
     {
         StagedDocument staged;
         try
         {
-            staged = await DocumentStager.StageAsync(targetPath, body, limits, cancellationToken).ConfigureAwait(false);
+            staged = await DocumentStager.StageAsync(tempFiles, targetPath, body, limits, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -88,6 +94,9 @@ public sealed partial class DurableWriter
         return mode;
     }
 
+    /// <summary>Where new files in <paramref name="root"/> physically land (see <see cref="PhysicalRoot"/>).</summary>
+    public static PhysicalRoot ProbePhysicalRoot(string root) => PhysicalRootProbe.Run(root);
+
     /// <summary>What a file holds: a complete JSON object or not, its length, content hash and age.</summary>
     public static InspectedFile Inspect(string path) => DocumentInspector.Inspect(path);
 
@@ -103,12 +112,12 @@ public sealed partial class DurableWriter
 
     /// <summary>
     /// Moves a file out of the way (into a folder nobody serves) and makes both directory changes
-    /// durable. File.Move copies and deletes where a rename is refused across devices, which is what a
-    /// virtualized root needs here; atomicity does not matter for a file nobody serves.
+    /// durable: a rename, or the verified copy where the root refuses renames (the MSIX symptoms).
+    /// Atomicity does not matter for a file nobody serves; losing it would.
     /// </summary>
     public static void MoveAside(string path, string destination)
     {
-        File.Move(path, destination);
+        FileMover.Move(path, destination);
         DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
@@ -125,7 +134,7 @@ public sealed partial class DurableWriter
             var mode = await pipeline.ExecuteAsync(
                 static (_, document) =>
                 {
-                    DurableFileSystem.ReplaceByRename(document.TempPath, document.TargetPath);
+                    DurableFileSystem.ReplaceTempByRename(document.TempPath, document.TargetPath);
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(document.TargetPath)!);
                     return ValueTask.FromResult(WriteMode.AtomicRename);
                 },

@@ -27,6 +27,10 @@ public static class WriterServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<WriterCounters>();
         services.AddSingleton<WriteModeTracker>();
+        services.AddSingleton(provider => new TempCreateModeTracker(
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<WriterOptions>>().Value.RenameReprobeInterval));
+        services.AddSingleton<TempFileCreator>();
 
         services.AddResiliencePipeline<string, WriteMode>(WriterPipeline.Name, static (builder, context) =>
             WriterPipeline.Configure(builder, context.ServiceProvider));
@@ -44,7 +48,8 @@ public static class WriterServiceCollectionExtensions
                 pipelines.GetPipeline(WriterPipeline.DeleteName),
                 provider.GetRequiredService<WriteModeTracker>(),
                 provider.GetRequiredService<WriterCounters>(),
-                provider.GetRequiredService<ILogger<DurableWriter>>());
+                provider.GetRequiredService<ILogger<DurableWriter>>(),
+                provider.GetRequiredService<TempFileCreator>());
         });
         return services;
     }
