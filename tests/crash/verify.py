@@ -6,7 +6,9 @@ answer within the contract:
     the delete (then that later version may be there);
   - every session served is byte for byte a version the client sent (no temp or torn file served);
   - recovery leaves no temp file in the root, and never quarantines a document that held a
-    complete version.
+    complete version;
+  - nothing that was on disk before the run is deleted silently: the bytes of every file of the
+    starting folder are still served, in the root, or in quarantine.
 Returns the list of findings (empty: the state is fine).
 """
 import json
@@ -41,6 +43,7 @@ def expectations(recording, crash_point: int) -> dict:
 
 def check_state(state, recording, exe: str, folder: str, env: dict, known_docs: set) -> list:
     findings = []
+    served_all = {}
     expected = expectations(recording, state.crash_point)
     try:
         server = Server(exe, folder, env, folder + ".stderr")
@@ -54,6 +57,8 @@ def check_state(state, recording, exe: str, folder: str, env: dict, known_docs: 
         for session in sorted(set(expected) | listed):
             status, content = server.request("GET", f"/sessions/{session}")
             served = content if status == 200 else None
+            if served is not None:
+                served_all[session] = served
             if status not in (200, 404):
                 findings.append(f"GET /sessions/{session} answered {status}")
             if served is not None and served not in known_docs:
@@ -66,7 +71,34 @@ def check_state(state, recording, exe: str, folder: str, env: dict, known_docs: 
     finally:
         server.kill()
     findings += _leftovers(folder, known_docs)
+    findings += _baseline_lost(folder, recording, served_all)
     return findings
+
+
+def _baseline_lost(folder: str, recording, served: dict) -> list:
+    kept = set(served.values())
+    for where in (folder, os.path.join(folder, ".quarantine")):
+        if os.path.isdir(where):
+            for name in os.listdir(where):
+                path = os.path.join(where, name)
+                if os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        kept.add(f.read())
+    findings = []
+    for path, (_, content, _) in sorted(recording.baseline_files.items()):
+        if content in kept or _superseded(recording, content, served):
+            continue
+        findings.append(f"the bytes of {path} ({len(content)} bytes, on disk before the run) are gone: neither served nor kept")
+    return findings
+
+
+def _superseded(recording, content: bytes, served: dict) -> bool:
+    """An older version replaced by a newer one of the same session (a promotion) is not a loss."""
+    for session, versions in recording.versions.items():
+        if content in versions and served.get(session) in versions:
+            if versions.index(served[session]) > versions.index(content):
+                return True
+    return False
 
 
 def _describe(recording, session: str, content) -> str:
