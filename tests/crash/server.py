@@ -1,5 +1,6 @@
 """Starts the real server as the Electron main process does (token in SESSIONAPI_TOKEN, port 0,
---Storage:Root, the ready line read from stdout) and talks HTTP to it."""
+--Storage:Root, the ready line read from stdout) and talks HTTP to it. `exe` is the published
+binary, or a built SessionApi.dll (started with `dotnet`)."""
 import http.client
 import json
 import os
@@ -26,7 +27,7 @@ class Server:
         # The logs go to a file: an undrained pipe would stall the server once it filled up.
         with open(stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(
-                [exe, "--urls", "http://127.0.0.1:0", f"--Storage:Root={root}"],
+                (["dotnet", exe] if exe.endswith(".dll") else [exe]) + ["--urls", "http://127.0.0.1:0", f"--Storage:Root={root}"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=full_env)
         line = self._ready_line(timeout)
         self.url = urlparse(json.loads(line)["url"])
