@@ -228,6 +228,22 @@ static int record_open(int dirfd, const char *path, int flags, mode_t mode, int 
     return fd;
 }
 
+/* Each entry point calls the NEXT definition of its own name, so a library preloaded after this
+ * one (the fault shim) sees exactly the call the process made. */
+static int call_open(int dirfd, const char *path, int flags, mode_t mode)
+{
+    (void)dirfd;
+    REAL(int, "open", (const char *, int, ...));
+    return real_fn(path, flags, mode);
+}
+
+static int call_open64(int dirfd, const char *path, int flags, mode_t mode)
+{
+    (void)dirfd;
+    REAL(int, "open64", (const char *, int, ...));
+    return real_fn(path, flags, mode);
+}
+
 static int call_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
     REAL(int, "openat", (int, const char *, int, ...));
@@ -240,16 +256,30 @@ static int call_openat64(int dirfd, const char *path, int flags, mode_t mode)
     return real_fn(dirfd, path, flags, mode);
 }
 
+static int call_creat(int dirfd, const char *path, int flags, mode_t mode)
+{
+    (void)dirfd; (void)flags;
+    REAL(int, "creat", (const char *, mode_t));
+    return real_fn(path, mode);
+}
+
+static int call_creat64(int dirfd, const char *path, int flags, mode_t mode)
+{
+    (void)dirfd; (void)flags;
+    REAL(int, "creat64", (const char *, mode_t));
+    return real_fn(path, mode);
+}
+
 #define MODE_ARG(flags) \
     mode_t mode = 0; \
     if ((flags) & (O_CREAT | __O_TMPFILE)) { va_list ap; va_start(ap, flags); mode = va_arg(ap, mode_t); va_end(ap); }
 
-int open(const char *path, int flags, ...) { MODE_ARG(flags); return record_open(AT_FDCWD, path, flags, mode, call_openat); }
-int open64(const char *path, int flags, ...) { MODE_ARG(flags); return record_open(AT_FDCWD, path, flags, mode, call_openat64); }
+int open(const char *path, int flags, ...) { MODE_ARG(flags); return record_open(AT_FDCWD, path, flags, mode, call_open); }
+int open64(const char *path, int flags, ...) { MODE_ARG(flags); return record_open(AT_FDCWD, path, flags, mode, call_open64); }
 int openat(int dirfd, const char *path, int flags, ...) { MODE_ARG(flags); return record_open(dirfd, path, flags, mode, call_openat); }
 int openat64(int dirfd, const char *path, int flags, ...) { MODE_ARG(flags); return record_open(dirfd, path, flags, mode, call_openat64); }
-int creat(const char *path, mode_t mode) { return record_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode, call_openat); }
-int creat64(const char *path, mode_t mode) { return record_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode, call_openat64); }
+int creat(const char *path, mode_t mode) { return record_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode, call_creat); }
+int creat64(const char *path, mode_t mode) { return record_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode, call_creat64); }
 
 /* ---------- data ---------- */
 
@@ -519,30 +549,56 @@ static int record_remove(int dirfd, const char *path, int is_dir, int (*call)(in
     return rc;
 }
 
+static int call_unlink(int dirfd, const char *path, int flags)
+{
+    (void)dirfd; (void)flags;
+    REAL(int, "unlink", (const char *));
+    return real_fn(path);
+}
+
+static int call_rmdir(int dirfd, const char *path, int flags)
+{
+    (void)dirfd; (void)flags;
+    REAL(int, "rmdir", (const char *));
+    return real_fn(path);
+}
+
 static int call_unlinkat(int dirfd, const char *path, int flags)
 {
     REAL(int, "unlinkat", (int, const char *, int));
     return real_fn(dirfd, path, flags);
 }
 
-int unlink(const char *path) { return record_remove(AT_FDCWD, path, 0, call_unlinkat, 0); }
-int rmdir(const char *path) { return record_remove(AT_FDCWD, path, 1, call_unlinkat, AT_REMOVEDIR); }
+int unlink(const char *path) { return record_remove(AT_FDCWD, path, 0, call_unlink, 0); }
+int rmdir(const char *path) { return record_remove(AT_FDCWD, path, 1, call_rmdir, AT_REMOVEDIR); }
 int unlinkat(int dirfd, const char *path, int flags)
 {
     return record_remove(dirfd, path, (flags & AT_REMOVEDIR) != 0, call_unlinkat, flags);
 }
 
-static int record_mkdir(int dirfd, const char *path, mode_t mode)
+static int call_mkdir(int dirfd, const char *path, mode_t mode)
+{
+    (void)dirfd;
+    REAL(int, "mkdir", (const char *, mode_t));
+    return real_fn(path, mode);
+}
+
+static int call_mkdirat(int dirfd, const char *path, mode_t mode)
 {
     REAL(int, "mkdirat", (int, const char *, mode_t));
+    return real_fn(dirfd, path, mode);
+}
+
+static int record_mkdir(int dirfd, const char *path, mode_t mode, int (*call)(int, const char *, mode_t))
+{
     char where[PATH_MAX];
-    if (!watched_path(dirfd, path, where)) return real_fn(dirfd, path, mode);
+    if (!watched_path(dirfd, path, where)) return call(dirfd, path, mode);
     pthread_mutex_lock(&order);
-    int rc = real_fn(dirfd, path, mode);
+    int rc = call(dirfd, path, mode);
     if (rc == 0) { int saved = errno; emitf("M %s\n", where); errno = saved; }
     pthread_mutex_unlock(&order);
     return rc;
 }
 
-int mkdir(const char *path, mode_t mode) { return record_mkdir(AT_FDCWD, path, mode); }
-int mkdirat(int dirfd, const char *path, mode_t mode) { return record_mkdir(dirfd, path, mode); }
+int mkdir(const char *path, mode_t mode) { return record_mkdir(AT_FDCWD, path, mode, call_mkdir); }
+int mkdirat(int dirfd, const char *path, mode_t mode) { return record_mkdir(dirfd, path, mode, call_mkdirat); }

@@ -109,7 +109,7 @@ def _describe(recording, session: str, content) -> str:
 
 
 def _describe_ack(ack) -> str:
-    return f"its delete" if ack[0] == "delete" else f"version {ack[2]}"
+    return "its delete" if ack[0] == "delete" else f"version {ack[2]}"
 
 
 def _leftovers(folder: str, known_docs: set) -> list:
