@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The crash lane of scripts/test.sh: power-loss crash consistency of the real server.
+#   0. The checker's own tests (test_checker.py: the models on hand-written recordings).
 #   1. The shipped server ($SESSIONAPI_EXE, the published linux-x64 binary): every workload, both
 #      crash models; every recovered state must keep the contract (no finding).
 #   2. The proof that the checker can fail: a build of the server without the directory fsync after
@@ -29,6 +30,10 @@ for w in ${CRASH_WORKLOADS:-}; do workloads+=(--workload "$w"); done
 check() { python3 "$here/check.py" --recorder "$recorder" --faultshim "$shim" --max-states "${CRASH_MAX_STATES:-60}" "$@"; }
 
 status=0
+echo "== the checker itself: crash models and expectations on hand-written recordings"
+python3 "$here/test_checker.py" || status=1
+
+echo
 echo "== the shipped server: every workload, both crash models"
 check --exe "$exe" "${workloads[@]}" || status=1
 

@@ -27,16 +27,17 @@ def expectations(recording, crash_point: int) -> dict:
     result = {}
     for session, versions in recording.versions.items():
         ack = last.get(session)
-        sent = [v for v, at in zip(versions, recording.issued_at[session]) if at <= crash_point]
+        # A request sent when `at` events were recorded can only show from event `at` on.
+        sent = [v for v, at in zip(versions, recording.issued_at[session]) if at < crash_point]
         if ack is None:
             allowed = [None] + sent
         elif ack[0] == "save":
             # That version or a later one; absent only if a delete was sent after the acknowledgement.
-            deleting = any(ack_index[session] < at <= crash_point for at in recording.deletes_at.get(session, []))
+            deleting = any(ack_index[session] < at < crash_point for at in recording.deletes_at.get(session, []))
             allowed = versions[ack[2]:len(sent)] + ([None] if deleting else [])
         else:
             # After an acknowledged delete only a version sent after it may come back.
-            allowed = [None] + [v for v, at in zip(versions, recording.issued_at[session]) if ack_index[session] < at <= crash_point]
+            allowed = [None] + [v for v, at in zip(versions, recording.issued_at[session]) if ack_index[session] < at < crash_point]
         result[session] = (ack, allowed)
     return result
 
