@@ -31,10 +31,16 @@ from workloads import WORKLOADS, by_name  # noqa: E402
 def describe_point(recording, state) -> str:
     if state.crash_point == 0:
         return "before the first event"
-    e = recording.events[state.crash_point - 1]
+    events = recording.events[:state.crash_point]
+    e = events[-1]
+    names = {}  # logical inode -> its latest name, so a finding names files, not numbers
+    for earlier in events:
+        if earlier.kind in ("create", "rename", "link"):
+            names[earlier.ino] = earlier.dest or earlier.path
+    name = names.get(e.ino, f"inode {e.ino}")
     what = {"ack": lambda: f"ack {' '.join(map(str, e.ack))}", "dirsync": lambda: f"fsync dir /{e.path}",
-            "fsync": lambda: f"fsync inode {e.ino}", "write": lambda: f"write inode {e.ino} @{e.offset}+{len(e.data)}",
-            "trunc": lambda: f"truncate inode {e.ino} to {e.offset}"}.get(e.kind, lambda: f"{e.kind} {e.path} {e.dest}".strip())()
+            "fsync": lambda: f"fsync {name}", "write": lambda: f"write {name} @{e.offset}+{len(e.data)}",
+            "trunc": lambda: f"truncate {name} to {e.offset}"}.get(e.kind, lambda: f"{e.kind} {e.path} {e.dest}".strip())()
     return f"crash after event {state.crash_point - 1} ({what}), {state.prefix} unflushed ops reached the disk"
 
 

@@ -3,6 +3,7 @@
 lines (baseline, versions, acknowledgements) to the same log the recorder writes. Returns the log.
 """
 import os
+import threading
 import time
 
 from server import Server
@@ -44,22 +45,35 @@ def record(workload, exe: str, work: str, recorder: str, faultshim: str) -> str:
     for variable in workload.faults:
         env[variable] = os.path.realpath(root)
     server = Server(exe, root, env, os.path.join(work, "recording.stderr"))
+    counts = {}
+
+    def run(step, connection=None):
+        session = step[1]
+        if step[0] == "save":
+            n = counts.get(session, 0)
+            counts[session] = n + 1
+            line("V", session, n, step[2].hex())
+            status, _ = server.request("PUT", f"/sessions/{session}", step[2], connection)
+            if status in (200, 201):
+                line("A", "save", session, n)
+        else:
+            line("Q", session)
+            status, _ = server.request("DELETE", f"/sessions/{session}", None, connection)
+            if status == 204:
+                line("A", "delete", session)
+
     try:
-        counts = {}
         for step in workload.steps:
-            session = step[1]
-            if step[0] == "save":
-                n = counts.get(session, 0)
-                counts[session] = n + 1
-                line("V", session, n, step[2].hex())
-                status, _ = server.request("PUT", f"/sessions/{session}", step[2])
-                if status in (200, 201):
-                    line("A", "save", session, n)
-            else:
-                line("Q", session)
-                status, _ = server.request("DELETE", f"/sessions/{session}")
-                if status == 204:
-                    line("A", "delete", session)
+            if step[0] != "together":
+                run(step)
+                continue
+            # Several clients at once, each on its own connection (distinct sessions: numbering
+            # versions from two threads of one session would need a lock the server does not see).
+            threads = [threading.Thread(target=run, args=(inner, server.new_connection())) for inner in step[1]]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
     finally:
         server.stop()
         os.close(log)

@@ -48,12 +48,18 @@ class Server:
             buffer += chunk
         return buffer.split(b"\n", 1)[0].decode()
 
-    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+    def new_connection(self) -> http.client.HTTPConnection:
+        """Another keep-alive connection, for a second client thread."""
+        return http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=self.connection.timeout)
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                connection: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
+        connection = connection or self.connection
         headers = {"Authorization": f"Bearer {self.token}", "Host": f"127.0.0.1:{self.url.port}"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
         return response.status, response.read()
 
     def stop(self) -> None:

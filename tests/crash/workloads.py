@@ -1,7 +1,8 @@
 """The workloads the checker records. Each is data: a starting folder, the client's steps, and the
 fault-shim switches that give the root an MSIX symptom. Adding a symptom is adding an entry.
 
-A step is ("save", id, version) or ("delete", id); versions are numbered per id in step order.
+A step is ("save", id, bytes), ("delete", id), or ("together", [steps]): steps of distinct sessions
+sent at once by separate clients. Versions are numbered per id in step order.
 """
 import json
 from dataclasses import dataclass, field
@@ -26,6 +27,14 @@ CRUD_STEPS = [
     ("save", "a", document("a", 2)),
     ("save", "c", document("c", 1, LARGE)),
     ("save", "b", document("b", 1)),
+]
+
+# Two clients at once: the saves' flushes interleave (one save's directory fsync may make another's
+# rename durable early, never late), and a delete runs beside a replace.
+CONCURRENT_STEPS = [
+    ("together", [("save", "a", document("a", 0)), ("save", "b", document("b", 0, LARGE))]),
+    ("together", [("save", "a", document("a", 1)), ("save", "c", document("c", 0))]),
+    ("together", [("delete", "a"), ("save", "b", document("b", 1, LARGE)), ("save", "c", document("c", 1))]),
 ]
 
 # A folder as earlier writers left it (the MSIX bug strands temps that hold the only good copies):
@@ -56,6 +65,10 @@ WORKLOADS = [
     Workload("rename-crud", "create, replace, delete; renames work", steps=CRUD_STEPS),
     Workload("exdev-crud", "create, replace, delete; renames refused (EXDEV): the verified copy",
              steps=CRUD_STEPS, faults=("FAULTSHIM_EXDEV_DIR",)),
+    Workload("rename-concurrent", "saves and a delete of different sessions at once; renames work",
+             steps=CONCURRENT_STEPS),
+    Workload("exdev-concurrent", "saves and a delete of different sessions at once; renames refused",
+             steps=CONCURRENT_STEPS, faults=("FAULTSHIM_EXDEV_DIR",)),
     Workload("eexist-crud", "create, replace, delete; exclusive temp creates refused with a false EEXIST",
              steps=CRUD_STEPS, faults=("FAULTSHIM_EEXIST_DIR",), needs_switch="FAULTSHIM_EEXIST_DIR"),
     Workload("enoent-crud", "create, replace, delete; renames of present temps refused with ENOENT",
