@@ -8,7 +8,7 @@
 #      losing an acknowledged save.
 # Each step ends with "N passed, N failed, N skipped" (scripts/count-results.py sums them).
 #
-# Options (environment): CRASH_MAX_STATES (default 60 per workload and model; sampled above it with
+# Options (environment): CRASH_MAX_STATES (default 80 per workload and model; sampled above it with
 # a fixed seed), CRASH_WORKLOADS="rename-crud exdev-crud" (default: all), CRASH_SKIP_PROOF=1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,7 +27,7 @@ shim="$("$repo/tests/native/build.sh")"
 
 workloads=()
 for w in ${CRASH_WORKLOADS:-}; do workloads+=(--workload "$w"); done
-check() { python3 "$here/check.py" --recorder "$recorder" --faultshim "$shim" --max-states "${CRASH_MAX_STATES:-60}" "$@"; }
+check() { python3 "$here/check.py" --recorder "$recorder" --faultshim "$shim" --max-states "${CRASH_MAX_STATES:-80}" "$@"; }
 
 status=0
 echo "== the checker itself: crash models and expectations on hand-written recordings"
@@ -45,7 +45,7 @@ if [[ "${CRASH_SKIP_PROOF:-}" != 1 ]]; then
       -p:CrashCheckPlantedBug=true -p:OpenApiGenerateDocuments=false \
       -p:IntermediateOutputPath="$planted/obj/" -o "$planted/bin" > "$out/planted-build.log" 2>&1; then
     # The JIT build starts in ~0.5 s instead of ~0.05: a sample of its states is enough to show the loss.
-    check --exe "$planted/bin/SessionApi.dll" --workload rename-crud --model strict --expect-lost-save --max-states 20 || status=1
+    check --exe "$planted/bin/SessionApi.dll" --workload rename-crud --model strict --expect-lost-save --max-states 12 || status=1
   else
     tail -20 "$out/planted-build.log"
     echo "planted build failed"
