@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SessionApi.Hosting;
+using SessionApi.Foundation;
 using SessionApi.Store;
 
 namespace SessionApi.Api;
@@ -24,12 +24,12 @@ public static class DiagnosticsApi
     {
         var d = store.GetDiagnostics();
         return TypedResults.Ok(new DiagnosticsInfo(
-            ReadyLineService.Version,
+            AppIdentity.Version,
             d.Root,
             d.WriteMode,
             d.Counters,
             d.FreeBytes,
             d.SessionCount,
-            [.. d.Quarantined.Select(q => new QuarantineInfo(q.Name, q.OriginalName, q.Reason, q.QuarantinedAt))]));
+            d.Quarantined));
     }
 }

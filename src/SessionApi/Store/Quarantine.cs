@@ -31,31 +31,13 @@ internal sealed class Quarantine(string root, TimeProvider timeProvider)
                 CultureInfo.InvariantCulture,
                 $"{originalName}.{now:yyyyMMddTHHmmssfff}-{Random.Shared.GetHexString(6, lowercase: true)}");
 
-            // File.Move copies and deletes where a rename is refused across devices, which is what a
-            // virtualized root needs here; atomicity does not matter for a file nobody serves.
-            var destination = Path.Combine(folder, name);
-            File.Move(path, destination);
-            FlushMovedFile(destination);
-            DurableFileSystem.FlushDirectory(folder);
-            DurableFileSystem.FlushDirectory(root);
+            DurableWriter.MoveAside(path, Path.Combine(folder, name));
 
             var entry = new QuarantinedFile(name, originalName, reason, now);
             File.AppendAllText(Path.Combine(folder, ManifestName), JsonSerializer.Serialize(entry, StoreJsonContext.Default.QuarantinedFile) + "\n");
             known.Add(entry);
             return entry;
         }
-    }
-
-    /// <summary>
-    /// Where File.Move had to copy (renames refused), the copy's bytes are only in the page cache
-    /// while the directory flushes after it make the new name and the source's removal durable: a
-    /// power cut would leave an empty quarantined file and nothing else (the crash-state checker in
-    /// tests/crash finds it). After a plain rename this costs one fsync, on a rare path.
-    /// </summary>
-    private static void FlushMovedFile(string path)
-    {
-        using var moved = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-        DurableFileSystem.FlushToDisk(moved, path);
     }
 
     /// <summary>Every quarantined file still in the folder, from the manifest (files moved there by hand are listed as such).</summary>

@@ -10,14 +10,36 @@ namespace SessionApi.Writer;
 /// the verified copy where rename is refused as cross-device). A failed save leaves the previous
 /// document and no temp file behind; see <see cref="StorageWriteException"/> for the one exception.
 /// </summary>
-public sealed partial class DurableWriter(
-    ResiliencePipeline<WriteMode> pipeline,
-    ResiliencePipeline deletePipeline,
-    WriteModeTracker modeTracker,
-    WriterCounters counters,
-    ILogger<DurableWriter> logger)
+/// <remarks>
+/// The writer's one surface: the store writes, promotes, deletes, probes, inspects and moves files
+/// aside only through this class, and reads the mode and counters here.
+/// </remarks>
+public sealed partial class DurableWriter
 {
+    private readonly ResiliencePipeline<WriteMode> pipeline;
+    private readonly ResiliencePipeline deletePipeline;
+    private readonly WriteModeTracker modeTracker;
+    private readonly ILogger<DurableWriter> logger;
+
+    internal DurableWriter(
+        ResiliencePipeline<WriteMode> pipeline,
+        ResiliencePipeline deletePipeline,
+        WriteModeTracker modeTracker,
+        WriterCounters counters,
+        ILogger<DurableWriter> logger)
+    {
+        this.pipeline = pipeline;
+        this.deletePipeline = deletePipeline;
+        this.modeTracker = modeTracker;
+        this.logger = logger;
+        Counters = counters;
+    }
+
+    /// <summary>The replace strategy the root needs now (diagnostics' <c>writeMode</c>).</summary>
     public WriteMode CurrentMode => modeTracker.Current;
+
+    /// <summary>What the storage has been through since start.</summary>
+    public WriterCounters Counters { get; }
 
     public async Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
     {
@@ -28,23 +50,78 @@ public sealed partial class DurableWriter(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            counters.SaveFailure();
+            Counters.SaveFailure();
             throw Failure(e, targetPath, temporaryFileKept: false);
         }
 
         // Once the body is on disk the save completes even if the client goes away: the replace is
         // bounded by the retry budget, not by the request.
         var mode = await ReplaceAsync(staged, deleteTempOnFailure: true).ConfigureAwait(false);
-        counters.Save();
+        Counters.Save();
         return new WrittenDocument(staged.Length, staged.Hash, mode);
     }
 
     /// <summary>
-    /// Replaces <see cref="StagedDocument.TargetPath"/> with the staged temp file. Recovery uses it to
-    /// promote a stranded temp, passing <paramref name="deleteTempOnFailure"/> false because there
-    /// the temp is the only copy.
+    /// Promotes a complete temp file that an earlier run left behind (see <see cref="Inspect"/>) over
+    /// <paramref name="targetPath"/>, the same way a save replaces its target. On failure the temp
+    /// stays where it is: it may be the only copy.
     /// </summary>
-    public async Task<WriteMode> ReplaceAsync(StagedDocument staged, bool deleteTempOnFailure)
+    public Task<WriteMode> PromoteAsync(InspectedFile temp, string targetPath)
+    {
+        ArgumentNullException.ThrowIfNull(temp);
+        if (!temp.IsCompleteObject)
+        {
+            throw new ArgumentException("Only a complete JSON object is promoted.", nameof(temp));
+        }
+
+        return ReplaceAsync(new StagedDocument(temp.Path, targetPath, temp.Length, temp.Hash), deleteTempOnFailure: false);
+    }
+
+    /// <summary>
+    /// Probes at startup whether the root refuses rename, and records the answer as the current mode.
+    /// Null when the probe itself could not run (a read-only or failing root: saves will say so).
+    /// </summary>
+    public WriteMode? ProbeRenames(string root)
+    {
+        var mode = RenameProbe.Run(root);
+        modeTracker.Record(mode ?? WriteMode.AtomicRename);
+        return mode;
+    }
+
+    /// <summary>What a file holds: a complete JSON object or not, its length, content hash and age.</summary>
+    public static InspectedFile Inspect(string path) => DocumentInspector.Inspect(path);
+
+    /// <summary>Whether <paramref name="candidate"/>'s bytes are a prefix of <paramref name="complete"/>'s (a torn copy of it).</summary>
+    public static bool IsPrefixOf(string candidate, string complete) => DocumentInspector.IsPrefixOf(candidate, complete);
+
+    /// <summary>
+    /// The file name a temp file of this writer (or of the app's own writer) belongs to:
+    /// <c>a.json.tmp</c> and <c>a.json.1f2e3d4c5b6a.tmp</c> both give <c>a.json</c>; null when
+    /// <paramref name="fileName"/> is not a temp of a <paramref name="targetExtension"/> file.
+    /// </summary>
+    public static string? TargetOfTemp(string fileName, string targetExtension) => TempFileNames.TargetOf(fileName, targetExtension);
+
+    /// <summary>
+    /// Moves a file out of the way (into a folder nobody serves) and makes both directory changes
+    /// durable. File.Move copies and deletes where a rename is refused across devices, which is what a
+    /// virtualized root needs here; atomicity does not matter for a file nobody serves. The copy's
+    /// bytes are flushed before the directories: otherwise the source's removal could be durable and
+    /// the copy still empty after a power cut (the crash-state checker in tests/crash finds that).
+    /// After a plain rename this costs one fsync, on a rare path.
+    /// </summary>
+    public static void MoveAside(string path, string destination)
+    {
+        File.Move(path, destination);
+        using (var moved = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+        {
+            DurableFileSystem.FlushToDisk(moved, destination);
+        }
+
+        DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    internal async Task<WriteMode> ReplaceAsync(StagedDocument staged, bool deleteTempOnFailure)
     {
         ArgumentNullException.ThrowIfNull(staged);
         var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
@@ -69,7 +146,7 @@ public sealed partial class DurableWriter(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutRejectedException)
         {
-            counters.SaveFailure();
+            Counters.SaveFailure();
             var keep = !deleteTempOnFailure || e is TargetTouchedException;
             if (!keep)
             {
@@ -100,7 +177,7 @@ public sealed partial class DurableWriter(
                 },
                 targetPath,
                 CancellationToken.None).ConfigureAwait(false);
-            counters.Delete();
+            Counters.Delete();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutRejectedException)
         {

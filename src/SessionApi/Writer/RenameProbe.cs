@@ -1,6 +1,4 @@
-using SessionApi.Writer;
-
-namespace SessionApi.Store;
+namespace SessionApi.Writer;
 
 /// <summary>
 /// At startup, replaces a small probe file in the root by rename, so diagnostics shows a root that
