@@ -2,7 +2,8 @@
 
 strict (the weakest file system POSIX allows, as ALICE reads it):
   a write or truncation of a file is durable once that file was fsynced after it; a directory
-  change (create, rename, link, unlink, mkdir) once that directory was fsynced after it. Of the
+  change (create, rename, link, unlink, mkdir) once that directory was fsynced after it (a rename
+  is atomic, and between two directories needs both). Of the
   operations not yet durable at the crash point, any prefix in issue order may also have reached
   the disk. A crash state = durable ops + such a prefix, applied in recording order.
 
@@ -29,43 +30,44 @@ def ops_of(recording) -> list:
     names = {p: v[0] for p, v in recording.baseline_files.items()}
     for e in recording.events:
         if e.kind == "create":
-            ops.append(Op(e.index, "create", ("dir", parent(e.path)), ino=e.ino, path=e.path))
+            ops.append(Op(e.index, "create", (("dir", parent(e.path)),), ino=e.ino, path=e.path))
             names[e.path] = e.ino
         elif e.kind in ("trunc", "write"):
-            ops.append(Op(e.index, e.kind, ("ino", e.ino), ino=e.ino, offset=e.offset, data=e.data))
-        elif e.kind in ("rename", "link"):
-            replaces = e.dest in names
-            ops.append(Op(e.index, "add_name", ("dir", parent(e.dest)), ino=e.ino, path=e.dest, replaces=replaces))
+            ops.append(Op(e.index, e.kind, (("ino", e.ino),), ino=e.ino, offset=e.offset, data=e.data))
+        elif e.kind == "rename":
+            dirs = tuple(dict.fromkeys([("dir", parent(e.dest)), ("dir", parent(e.path))]))
+            ops.append(Op(e.index, "rename", dirs, ino=e.ino, path=e.path, dest=e.dest, replaces=e.dest in names))
             names[e.dest] = e.ino
-            if e.kind == "rename":
-                ops.append(Op(e.index, "drop_name", ("dir", parent(e.path)), ino=e.ino, path=e.path))
-                names.pop(e.path, None)
+            names.pop(e.path, None)
+        elif e.kind == "link":
+            ops.append(Op(e.index, "add_name", (("dir", parent(e.dest)),), ino=e.ino, path=e.dest, replaces=e.dest in names))
+            names[e.dest] = e.ino
         elif e.kind == "unlink":
-            ops.append(Op(e.index, "drop_name", ("dir", parent(e.path)), ino=e.ino, path=e.path))
+            ops.append(Op(e.index, "drop_name", (("dir", parent(e.path)),), ino=e.ino, path=e.path))
             names.pop(e.path, None)
         elif e.kind in ("mkdir", "rmdir"):
-            ops.append(Op(e.index, e.kind, ("dir", parent(e.path)), path=e.path))
+            ops.append(Op(e.index, e.kind, (("dir", parent(e.path)),), path=e.path))
     return ops
 
 
+def _flushes(f) -> tuple:
+    return ("ino", f.ino) if f.kind == "fsync" else ("dir", f.path)
+
+
 def _durable_at(model: str, ops: list, flushes: list) -> list:
-    """For each op, the index of the first flush event that makes it durable (inf: none does)."""
+    """For each op, the index of the flush event that makes it durable (inf: none does)."""
     inf = float("inf")
     result = []
     for op in ops:
-        first = inf
-        for f in flushes:
-            if f.index <= op.index:
-                continue
-            if model == "strict":
-                covers = (f.kind == "fsync" and op.flush_key == ("ino", f.ino)) or \
-                         (f.kind == "dirsync" and op.flush_key == ("dir", f.path))
-            else:
-                covers = (not op.is_data or op.kind == "trunc") or (f.kind == "fsync" and op.flush_key == ("ino", f.ino))
-            if covers:
-                first = f.index
-                break
-        result.append(first)
+        later = [f for f in flushes if f.index > op.index]
+        if model == "strict":
+            # Every file or directory the op changes must have been flushed after it.
+            firsts = [next((f.index for f in later if _flushes(f) == key), inf) for key in op.flush_keys]
+            result.append(max(firsts))
+        elif not op.is_data or op.kind == "trunc":
+            result.append(later[0].index if later else inf)  # the global journal: any flush commits it
+        else:
+            result.append(next((f.index for f in later if _flushes(f) == op.flush_keys[0]), inf))
     return result
 
 
@@ -109,7 +111,7 @@ def _auto_da_alloc(ops: list, chosen: set) -> set:
     extra = set()
     for i in chosen:
         op = ops[i]
-        if op.kind == "add_name" and op.replaces:
+        if op.kind in ("rename", "add_name") and op.replaces:
             extra |= {m for m, o in enumerate(ops) if o.is_data and o.ino == op.ino and o.index < op.index}
     return extra
 

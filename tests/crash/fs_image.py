@@ -9,22 +9,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Op:
-    """One durable effect of an event. A rename between two directories is two ops (the new name in
-    the destination directory, the old name's removal in the source), because each directory's
-    entry becomes durable with its own directory's fsync.
+    """One durable effect of an event. A rename is one op, atomic as on every file system (ALICE
+    assumes the same): it reaches the disk whole or not at all, and is made durable by fsyncs of
+    every directory it changes (both, when it moves a file between directories).
     """
-    index: int        # the event's index in the recording (ops of one event share it)
-    kind: str         # create, trunc, write, add_name, drop_name, mkdir, rmdir
-    flush_key: tuple  # ("ino", n): made durable by fsync of inode n; ("dir", path): by fsync of that dir
+    index: int         # the event's index in the recording
+    kind: str          # create, trunc, write, add_name (link), rename, drop_name (unlink), mkdir, rmdir
+    flush_keys: tuple  # ("ino", n): made durable by fsync of inode n; ("dir", path): by fsync of that dir
     ino: int = 0
-    path: str = ""
+    path: str = ""     # the name created, linked or removed; a rename's source
+    dest: str = ""     # a rename's destination
     offset: int = 0
     data: bytes = b""
-    replaces: bool = False  # add_name over an existing name (ext4's auto_da_alloc cares)
+    replaces: bool = False  # a rename or link over an existing name (ext4's auto_da_alloc cares)
 
     @property
     def is_data(self) -> bool:
-        return self.flush_key[0] == "ino"
+        return self.flush_keys[0][0] == "ino"
 
 
 def parent(path: str) -> str:
@@ -57,6 +58,11 @@ class Image:
         elif op.kind == "add_name":
             self.names[op.path] = op.ino
             self.data.setdefault(op.ino, bytearray())
+        elif op.kind == "rename":
+            self.names[op.dest] = op.ino
+            self.data.setdefault(op.ino, bytearray())
+            if self.names.get(op.path) == op.ino:
+                del self.names[op.path]
         elif op.kind == "drop_name":
             if self.names.get(op.path) == op.ino:
                 del self.names[op.path]

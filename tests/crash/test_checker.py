@@ -74,6 +74,17 @@ class CrashModelTests(unittest.TestCase):
         self.assertIn(None, at_end)
         self.assertNotIn(b"", at_end, "after the fsync the name, if there, holds the data")
 
+    def test_a_rename_between_directories_is_atomic_and_needs_both_flushed(self):
+        # Moving a file into a subfolder, with only the source directory flushed after it (another
+        # thread's fsync): the file is at one place or the other in every state, never lost.
+        rec = Recording.parse("\n".join(["O /r", "P /r", f"B 7 /r/c.tmp 900 {V0.hex()}", "T0 1000",
+                                          "M /r/q", "R 7 /r/c.tmp /r/q/c", "D /r"]) + "\n")
+        states, _ = crash_states(rec, "strict")
+        for state in states:
+            self.assertIn(V0, files(state).values(), f"lost at crash point {state.crash_point}")
+        at_end = [files(s) for s in states if s.crash_point == 3]
+        self.assertIn({"c.tmp": V0}, at_end, "without the subfolder's fsync the move may be undone")
+
     def test_unknown_lines_are_refused(self):
         with self.assertRaises(ValueError):
             recording("Z what")
