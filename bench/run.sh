@@ -15,6 +15,8 @@
 #   SKIP_BUILD=1      use the already published server
 #   SKIP_BDN=1        skip BenchmarkDotNet
 #   ONLY=saves,fallback,startup,scale   run some sections of the Node benchmark only
+#   BASELINE_EXE=<binary>   another build of the server (e.g. main's publish) saved 1 MB with renames
+#                     refused in the same rounds: the row "this build vs baseline" prices a writer change
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -60,8 +62,10 @@ quick=()
 [[ "${QUICK:-}" == 1 ]] && quick=(--quick)
 only=()
 [[ -n "${ONLY:-}" ]] && only=(--only "$ONLY")
+baseline=()
+[[ -n "${BASELINE_EXE:-}" ]] && baseline=(--baseline "$BASELINE_EXE")
 node "$repo/bench/node/bench.mjs" --exe "$exe" --work "$work/node" --floor "$repo/artifacts/native/floor" \
-  --shim "$shim" --out "$out" "${quick[@]}" "${only[@]}" 2> "$out/node-bench.log" || { tail -40 "$out/node-bench.log"; exit 1; }
+  --shim "$shim" --out "$out" "${quick[@]}" "${only[@]}" "${baseline[@]}" 2> "$out/node-bench.log" || { tail -40 "$out/node-bench.log"; exit 1; }
 
 if [[ "${SKIP_BDN:-}" != 1 ]]; then
   echo "== BenchmarkDotNet: in-process writer paths (short job)"

@@ -6,6 +6,8 @@
 #   build      dotnet build (warnings are errors) and the linux-x64 publish the end-to-end lanes start
 #   faultshim  the LD_PRELOAD fault shim's self-test (EXDEV and ENOENT renames, false EEXIST on
 #              exclusive creates, EIO fsync)
+#   crash      power-loss crash states: the server's file-system calls recorded, every state a power
+#              cut could leave (strict and ext4-ordered models) recovered by the real server
 #   dotnet     xunit: unit, WebApplicationFactory, real-OS fault and end-to-end tests, run with the
 #              fault shim preloaded so rename/create/fsync faults are real syscall failures; the
 #              MSIX symptom matrix runs against the published binary (SESSIONAPI_EXE)
@@ -21,7 +23,7 @@ set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-lanes="${LANES:-faultshim dotnet http client windows}"
+lanes="${LANES:-faultshim crash dotnet http client windows}"
 artifacts="$repo/artifacts"
 mkdir -p "$artifacts/test-results"
 
@@ -79,6 +81,10 @@ else
 
   if lane_enabled faultshim; then
     run_lane faultshim "$repo/tests/native/selftest.sh"
+  fi
+
+  if lane_enabled crash; then
+    run_lane crash "$repo/tests/crash/run.sh" # records $SESSIONAPI_EXE; builds the planted-bug proof
   fi
 
   if lane_enabled dotnet; then
