@@ -12,7 +12,7 @@
 //   windows  other Windows-only behaviour: the read-only attribute, paths near MAX_PATH, device
 //            names, the single-instance lock
 //
-// Env (from run-lane.sh): WINE, SESSIONAPI_EXE, FILEHOLDER_DLL, LANE_WORK (plain roots),
+// Env (from run-lane.sh): WINE, SESSIONAPI_EXE, FILEHOLDER_EXE, LANE_WORK (plain roots),
 // FAULTSHIM_EXDEV_DIR (roots under it refuse renames); the wine environment (WINEPREFIX,
 // LD_PRELOAD, ...) is passed through to every process.
 // Output: "ok - ..." / "not ok - ..." per check, then one line "N passed, N failed".
@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const WINE = need('WINE');
 const EXE = need('SESSIONAPI_EXE');
-const HOLDER = need('FILEHOLDER_DLL');
+const HOLDER = need('FILEHOLDER_EXE');
 const WORK = need('LANE_WORK');
 const EXDEV = need('FAULTSHIM_EXDEV_DIR');
 const TOKEN = randomBytes(24).toString('hex');
@@ -167,12 +167,11 @@ class Server {
   async diagnostics() { return (await this.request('GET', '/diagnostics')).json; }
 }
 
-/** A second Windows process holding a file open (tests/wine/FileHolder, a startup hook). */
+/** A second Windows process holding a file open (tests/wine/FileHolder). */
 async function holdFile(file, seconds, share = 'None') {
-  const child = spawn(WINE, [EXE], {
+  const child = spawn(WINE, [HOLDER], {
     env: {
       ...process.env,
-      DOTNET_STARTUP_HOOKS: winpath(HOLDER),
       HOLD_FILE: winpath(file),
       HOLD_SECONDS: String(seconds),
       HOLD_SHARE: share,
