@@ -42,17 +42,22 @@ public static class StorageServiceCollectionExtensions
                 context.ServiceProvider.GetRequiredService<IOptions<WriterPipelineOptions>>().Value,
                 context.ServiceProvider.GetRequiredService<WriterCounters>()));
 
+        // The pipelines are built on first use or by WriterWarmUp right after the ready line,
+        // not before it (an empty root needs no write to open).
         services.AddSingleton(provider =>
         {
             var pipelines = provider.GetRequiredService<ResiliencePipelineProvider<string>>();
-            return ActivatorUtilities.CreateInstance<DurableWriter>(
-                provider,
-                pipelines.GetPipeline<WriteMode>(WriterPipeline.Name),
-                pipelines.GetPipeline(WriterPipeline.DeleteName));
+            return new DurableWriter(
+                new Lazy<ResiliencePipeline<WriteMode>>(() => pipelines.GetPipeline<WriteMode>(WriterPipeline.Name)),
+                new Lazy<ResiliencePipeline>(() => pipelines.GetPipeline(WriterPipeline.DeleteName)),
+                provider.GetRequiredService<WriteModeTracker>(),
+                provider.GetRequiredService<WriterCounters>(),
+                provider.GetRequiredService<ILogger<DurableWriter>>());
         });
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ISessionStore>(provider => provider.GetRequiredService<SessionStore>());
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<WriterWarmUp>();
         return services;
     }
 }
