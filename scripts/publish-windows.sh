@@ -41,6 +41,20 @@ flags=(
   -p:OpenApiGenerateDocuments=false
 )
 
+# Native runtime files the self-contained publish copies but SessionApi never loads:
+#   aspnetcorev2_inprocess.dll         the IIS in-process module (SessionApi runs as its own process)
+#   msquic.dll                         HTTP/3 over QUIC (Kestrel listens on loopback HTTP/1.1 only)
+#   clrgc.dll, clrgcexp.dll            alternative GCs, loaded only when DOTNET_GCName names them
+#   mscordbi.dll                       the managed debugger's side of an attach (nobody attaches to a shipped app)
+#   Microsoft.DiaSymReader.Native.*    Windows PDB reading/writing for debuggers (stack traces use the portable PDB)
+# createdump.exe and mscordaccore*.dll stay: they write a crash dump that dotnet-dump can read.
+# Set KEEP_UNUSED_NATIVE=1 to keep them all (to measure what leaving them out saves).
+unused_native=(aspnetcorev2_inprocess.dll msquic.dll clrgc.dll clrgcexp.dll mscordbi.dll Microsoft.DiaSymReader.Native.amd64.dll
+  libmsquic.so libclrgc.so libclrgcexp.so libmscordbi.so)
+
 rm -rf "$out"
 dotnet publish "$repo/src/SessionApi/SessionApi.csproj" "${flags[@]}" --nologo -o "$out" "$@"
+if [[ ${KEEP_UNUSED_NATIVE:-} != 1 ]]; then
+  for f in "${unused_native[@]}"; do rm -f "$out/$f"; done
+fi
 echo "publish-windows: $out: $(find "$out" -type f | wc -l) files, $(du -sb "$out" | cut -f1) bytes ($(du -sh "$out" | cut -f1))"
