@@ -35,7 +35,7 @@ flags=(
   # no XML API docs.
   -p:EventSourceSupport=false
   -p:IsTransformWebConfigDisabled=true
-  -p:GenerateDocumentationFile=false
+  -p:PublishDocumentationFile=false
   # The build-time OpenAPI document runs the built app on this machine, which a build for another
   # RID cannot do; the RID-less build writes (and checks) it.
   -p:OpenApiGenerateDocuments=false

@@ -260,6 +260,11 @@ async function contractSuite(label, root, virtualized) {
       server.readyLine);
     check(`${label}: GET /health needs no token`, (await server.request('GET', '/health', { auth: false })).status === 200);
     check(`${label}: /sessions without the token is 401`, (await server.request('GET', '/sessions', { auth: false })).status === 401);
+    // The shipped folder is trimmed: a document that lost a description or a schema would show here.
+    const served = await server.request('GET', '/openapi/v1.json', { auth: false });
+    const committed = JSON.parse(fs.readFileSync(new URL('../../src/SessionApi/openapi/SessionApi.json', import.meta.url), 'utf8'));
+    check(`${label}: /openapi/v1.json is the committed OpenAPI document`,
+      served.status === 200 && JSON.stringify(served.json) === JSON.stringify(committed), `${served.status}, ${served.bytes.length} bytes`);
     const d = await server.diagnostics();
     check(`${label}: diagnostics reports the root as the Windows path`, d.root === winpath(root), d.root);
   });
