@@ -4,14 +4,18 @@
 #
 # Lanes, in order; each prints its own output, then a summary table closes the run:
 #   build      dotnet build (warnings are errors) and the linux-x64 publish the end-to-end lanes start
-#   faultshim  the LD_PRELOAD fault shim's self-test (EXDEV renames, EIO fsync)
+#   faultshim  the LD_PRELOAD fault shim's self-test (EXDEV and ENOENT renames, false EEXIST on
+#              exclusive creates, EIO fsync)
 #   dotnet     xunit: unit, WebApplicationFactory, real-OS fault and end-to-end tests, run with the
-#              fault shim preloaded so rename/fsync faults are real syscall failures
+#              fault shim preloaded so rename/create/fsync faults are real syscall failures; the
+#              MSIX symptom matrix runs against the published binary (SESSIONAPI_EXE)
 #   http       the http/*.http request files against a live server (httpyac)
 #   client     the TypeScript client: typecheck, drift, launcher and Chromium tests (node --test)
-#   windows    the win-x64 build under Wine, with and without renames refused (ERROR_NOT_SAME_DEVICE)
+#   windows    the win-x64 build under Wine, with and without renames refused (ERROR_NOT_SAME_DEVICE),
+#              and every MSIX symptom alone and combined (tests/wine/msix.mjs)
 #
-# A lane that cannot run says SKIPPED loudly; with CI=true a skip fails the run.
+# A lane that skips tests (a fault test whose OS facility is missing) says so loudly; with CI=true
+# a skip fails the run.
 # Options: LANES="dotnet http" to run some lanes only (build always runs).
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,10 +38,6 @@ record() {
   summary+=("$(printf '%-10s %-8s %7s %7s %7s %6ss  %s' "$1" "$2" "$3" "$4" "$5" "$6" "$7")")
   passed_total=$((passed_total + $3)); failed_total=$((failed_total + $4)); skipped_total=$((skipped_total + $5))
   if [[ "$2" == FAILED ]]; then failed=1; fi
-  if [[ "$2" == SKIPPED ]]; then
-    printf '\n!!!!!!!!!! LANE %s SKIPPED: %s !!!!!!!!!!\n' "$1" "$7"
-    if [[ "${CI:-}" == true ]]; then failed=1; fi
-  fi
 }
 
 # counts_from FILE: "passed failed skipped" from a runner's own summary lines.
@@ -52,6 +52,13 @@ run_lane() { # run_lane NAME COMMAND...
   "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   read -r p f s < <(counts_from "$log")
+  if [[ $s -gt 0 ]]; then
+    printf '\n!!!!!!!!!! LANE %s SKIPPED %s TESTS (see its log: %s) !!!!!!!!!!\n' "$name" "$s" "$log"
+    if [[ "${CI:-}" == true ]]; then
+      record "$name" FAILED "$p" "$f" "$s" $((SECONDS - start)) "$s skipped: CI=true allows none"
+      return
+    fi
+  fi
   if [[ $rc -eq 0 && $f -eq 0 ]]; then
     if [[ $p -eq 0 ]]; then record "$name" FAILED 0 0 "$s" $((SECONDS - start)) "ran no test"; else record "$name" passed "$p" 0 "$s" $((SECONDS - start)) ""; fi
   else
@@ -77,9 +84,11 @@ else
   if lane_enabled dotnet; then
     shim="$("$repo/tests/native/build.sh")"
     faults="$(mktemp -d /tmp/sessionapi-faults.XXXXXX)"
-    mkdir -p "$faults/exdev" "$faults/eio"
-    # Only paths under these folders get injected faults; everything else runs untouched.
+    mkdir -p "$faults/exdev" "$faults/eio" "$faults/eexist" "$faults/enoent"
+    # Only paths under these folders get injected faults; everything else runs untouched. Suites
+    # that start servers may point the variables elsewhere in the server's own environment.
     run_lane dotnet env LD_PRELOAD="$shim" FAULTSHIM_EXDEV_DIR="$faults/exdev" FAULTSHIM_FSYNC_EIO_DIR="$faults/eio" \
+      FAULTSHIM_EEXIST_DIR="$faults/eexist" FAULTSHIM_ENOENT_DIR="$faults/enoent" \
       SESSIONAPI_FAULT_ROOT="$faults" \
       dotnet test "$repo/SessionApi.sln" --no-build -c Release --logger "console;verbosity=normal"
     rm -rf "$faults"

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Simmy;
@@ -37,21 +37,23 @@ public class WriterBenchmarks
         meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var counters = new WriterCounters(meters.GetRequiredService<IMeterFactory>());
         var tracker = new WriteModeTracker();
-        var options = new WriterPipelineOptions
-        {
-            ConfigureInnermost = Mode == "verified-copy"
-                ? builder => builder.AddChaosFault(new ChaosFaultStrategyOptions
-                {
-                    InjectionRate = 1,
-                    FaultGenerator = new FaultGenerator().AddException(() => new IOException("cross-device (injected)", unchecked((int)0x80070011))),
-                })
-                : null,
-        };
+        var options = new WriterOptions();
         var replace = new ResiliencePipelineBuilder<WriteMode>();
         WriterPipeline.Configure(replace, options, tracker, counters);
+        if (Mode == "verified-copy")
+        {
+            // Innermost, around the rename itself: every rename is refused as cross-device.
+            replace.AddChaosFault(new ChaosFaultStrategyOptions
+            {
+                InjectionRate = 1,
+                FaultGenerator = new FaultGenerator().AddException(() => new IOException("cross-device (injected)", unchecked((int)0x80070011))),
+            });
+        }
+
         var delete = new ResiliencePipelineBuilder();
         WriterPipeline.ConfigureDelete(delete, options, counters);
-        writer = new DurableWriter(replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance);
+        var temps = new TempFileCreator(new TempCreateModeTracker(TimeProvider.System, options.RenameReprobeInterval), counters, NullLogger<TempFileCreator>.Instance);
+        writer = new DurableWriter(replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance, temps);
 
         document = Documents.Session(Size);
         var root = Environment.GetEnvironmentVariable("BENCH_DIR") ?? Path.GetTempPath();

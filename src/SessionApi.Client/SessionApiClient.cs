@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
@@ -6,8 +5,8 @@ namespace SessionApi.Client;
 
 /// <summary>
 /// The C# client of SessionApi: one method per operation of the OpenAPI document (same names as
-/// its operationIds), each delegating to the generated transport, plus what the document cannot
-/// say (ETag preconditions, the document's exact bytes, typed errors).
+/// its operationIds), each delegating to the generated transport (which types the If-Match /
+/// If-None-Match parameters the document declares), plus the document's exact bytes and typed errors.
 /// </summary>
 /// <remarks>
 /// Register it with <c>services.AddSessionApiClient(...)</c>: the typed HttpClient it receives
@@ -16,12 +15,12 @@ namespace SessionApi.Client;
 /// </remarks>
 public sealed class SessionApiClient
 {
-    private readonly HttpClient httpClient;
+    private readonly SessionApiTransport transport;
 
     public SessionApiClient(HttpClient httpClient)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        this.httpClient = httpClient;
+        transport = new SessionApiTransport(httpClient);
     }
 
     /// <summary><c>GET /health</c> (needs no token).</summary>
@@ -53,7 +52,7 @@ public sealed class SessionApiClient
 
     /// <summary><c>PUT /sessions/{id}</c>: saves <paramref name="utf8Json"/> (a JSON object) exactly as given.</summary>
     /// <exception cref="SessionApiException">412 precondition_failed when <paramref name="condition"/> fails, 400 invalid_json, 413 too_large, 507, 503, ...</exception>
-    public Task<SaveResult> PutSessionAsync(string id, ReadOnlyMemory<byte> utf8Json, SaveCondition condition = default, CancellationToken cancellationToken = default)
+    public Task<SavedSession> PutSessionAsync(string id, ReadOnlyMemory<byte> utf8Json, SaveCondition condition = default, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         if (utf8Json.IsEmpty)
@@ -61,35 +60,27 @@ public sealed class SessionApiClient
             throw new ArgumentException("A session document is a JSON object; the body is empty.", nameof(utf8Json));
         }
 
-        return CallAsync(
-            async t =>
-            {
-                var response = await t.PutSessionAsync(id, new RawJsonBody(utf8Json), cancellationToken).ConfigureAwait(false);
-                return new SaveResult(response.StatusCode == 201, response.Result, ETagOf(response) ?? response.Result.Etag);
-            },
-            request =>
-            {
-                if (condition.IfMatchETag is { } etag)
-                {
-                    request.Headers.TryAddWithoutValidation("If-Match", etag);
-                }
-
-                if (condition.OnlyIfAbsent)
-                {
-                    request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
-                }
-            });
+        return CallAsync(async t =>
+        {
+            var response = await t.PutSessionAsync(
+                id,
+                condition.IfMatchETag,
+                condition.OnlyIfAbsent ? "*" : null,
+                new RawJsonBody(utf8Json),
+                cancellationToken).ConfigureAwait(false);
+            return new SavedSession(response.StatusCode == 201, response.Result, ETagOf(response) ?? response.Result.Etag);
+        });
     }
 
     /// <summary><c>PUT /sessions/{id}</c> with a JSON text (sent as UTF-8, unchanged).</summary>
-    public Task<SaveResult> PutSessionAsync(string id, string json, SaveCondition condition = default, CancellationToken cancellationToken = default)
+    public Task<SavedSession> PutSessionAsync(string id, string json, SaveCondition condition = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
         return PutSessionAsync(id, Encoding.UTF8.GetBytes(json), condition, cancellationToken);
     }
 
     /// <summary><c>PUT /sessions/{id}</c> with a parsed document (its raw text as it was parsed).</summary>
-    public Task<SaveResult> PutSessionAsync(string id, JsonElement document, SaveCondition condition = default, CancellationToken cancellationToken = default) =>
+    public Task<SavedSession> PutSessionAsync(string id, JsonElement document, SaveCondition condition = default, CancellationToken cancellationToken = default) =>
         PutSessionAsync(id, document.GetRawText(), condition, cancellationToken);
 
     /// <summary><c>DELETE /sessions/{id}</c>, only if the session still has <paramref name="ifMatch"/> when given.</summary>
@@ -97,41 +88,34 @@ public sealed class SessionApiClient
     public Task DeleteSessionAsync(string id, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return CallAsync(
-            async t =>
-            {
-                await t.DeleteSessionAsync(id, cancellationToken).ConfigureAwait(false);
-                return true;
-            },
-            ifMatch is null ? null : request => request.Headers.TryAddWithoutValidation("If-Match", ifMatch));
+        return CallAsync(async t =>
+        {
+            await t.DeleteSessionAsync(id, ifMatch, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
     }
 
     private Task<SessionDocument?> GetSessionCoreAsync(string id, string? ifNoneMatch, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return CallAsync<SessionDocument?>(
-            async t =>
+        return CallAsync<SessionDocument?>(async t =>
+        {
+            try
             {
-                try
-                {
-                    var response = await t.GetSessionAsync(id, cancellationToken).ConfigureAwait(false);
-                    var body = (RawJsonBody)response.Result;
-                    var etag = ETagOf(response) ?? throw new SessionApiException($"GET /sessions/{id} answered 200 without an ETag.");
-                    return new SessionDocument(id, etag, body.Utf8Json);
-                }
-                catch (SessionApiGeneratedException e) when (ifNoneMatch is not null && e.StatusCode == 304)
-                {
-                    return null;
-                }
-            },
-            ifNoneMatch is null ? null : request => request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch));
+                var response = await t.GetSessionAsync(id, ifNoneMatch, cancellationToken).ConfigureAwait(false);
+                var body = (RawJsonBody)response.Result;
+                var etag = ETagOf(response) ?? throw new SessionApiException($"GET /sessions/{id} answered 200 without an ETag.");
+                return new SessionDocument(id, etag, body.Utf8Json);
+            }
+            catch (SessionApiGeneratedException e) when (ifNoneMatch is not null && e.StatusCode == 304)
+            {
+                return null;
+            }
+        });
     }
 
-    private async Task<T> CallAsync<T>(Func<SessionApiTransport, Task<T>> call, Action<HttpRequestMessage>? prepareRequest = null)
+    private async Task<T> CallAsync<T>(Func<SessionApiTransport, Task<T>> call)
     {
-        // One transport per call: it is a thin object over the shared HttpClient, and the per-call
-        // headers it carries must not leak into concurrent calls.
-        var transport = new SessionApiTransport(httpClient, prepareRequest);
         try
         {
             return await call(transport).ConfigureAwait(false);

@@ -83,7 +83,7 @@ public sealed class SessionApiException : Exception
 }
 
 /// <summary>
-/// The stable <c>code</c> values of SessionApi's problems (DESIGN.md, HTTP contract). The document
+/// The stable <c>code</c> values of SessionApi's problems (docs/DESIGN.md, HTTP contract). The document
 /// types <c>code</c> as a string, not an enum, so these are constants, kept in step with the
 /// server's ProblemCodes and StoreErrorCode.
 /// </summary>

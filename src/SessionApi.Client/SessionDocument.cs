@@ -67,4 +67,4 @@ public readonly record struct SaveCondition
 /// <param name="Created">201 (a new session) rather than 200 (replaced).</param>
 /// <param name="Session">The metadata the server answered with.</param>
 /// <param name="ETag">The new version's ETag (the ETag header; equals <see cref="SessionInfo.Etag"/>).</param>
-public sealed record SaveResult(bool Created, SessionInfo Session, string ETag);
+public sealed record SavedSession(bool Created, SessionInfo Session, string ETag);

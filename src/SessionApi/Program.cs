@@ -1,5 +1,6 @@
 using SessionApi.Api;
 using SessionApi.Hosting;
+using SessionApi.Security;
 using SessionApi.Store;
 
 // Program only wires features together; each AddX/UseX/MapX lives with its feature.

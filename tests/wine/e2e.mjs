@@ -11,6 +11,7 @@
 //            previous version intact once the retry budget is spent; on both kinds of root
 //   windows  other Windows-only behaviour: the read-only attribute, paths near MAX_PATH, device
 //            names, the single-instance lock
+//   msix     every reported MSIX symptom alone and combined with EXDEV (msix.mjs)
 //
 // Env (from run-lane.sh): WINE, SESSIONAPI_EXE, FILEHOLDER_EXE, LANE_WORK (plain roots),
 // FAULTSHIM_EXDEV_DIR (roots under it refuse renames); the wine environment (WINEPREFIX,
@@ -22,6 +23,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { msixSuite } from './msix.mjs';
 
 const WINE = need('WINE');
 const EXE = need('SESSIONAPI_EXE');
@@ -29,7 +31,7 @@ const HOLDER = need('FILEHOLDER_EXE');
 const WORK = need('LANE_WORK');
 const EXDEV = need('FAULTSHIM_EXDEV_DIR');
 const TOKEN = randomBytes(24).toString('hex');
-const ONLY = (process.env.PHASES ?? 'plain exdev sharing windows').split(/\s+/).filter(Boolean);
+const ONLY = (process.env.PHASES ?? 'plain exdev sharing windows msix').split(/\s+/).filter(Boolean);
 
 let passed = 0;
 let failed = 0;
@@ -535,6 +537,9 @@ try {
   }
   if (ONLY.includes('windows')) {
     await windowsSuite();
+  }
+  if (ONLY.includes('msix')) {
+    await msixSuite({ Server, group, check, note, freshDir, tmpLeft, disk, winpath, work: WORK, exdevDir: EXDEV });
   }
 } catch (e) {
   check('the suite runs to the end', false, e?.stack ?? String(e));

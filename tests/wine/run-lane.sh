@@ -17,7 +17,7 @@
 #                             this script stops its prefix's wineserver, which ends every program
 #                             in it; runs sharing one prefix are serialized with a lock)
 #      SKIP_PUBLISH=1         reuse artifacts/publish/win-x64 as it is
-#      PHASES="plain exdev sharing windows"  run some phases of the suite only
+#      PHASES="plain exdev sharing windows msix"  run some phases of the suite only
 #      KEEP_WORK=1            keep the work folder (it is also kept when a check fails)
 # Exit code: 0 only when every check passed.
 set -euo pipefail
@@ -73,6 +73,11 @@ cleanup() {
 }
 trap cleanup EXIT
 export LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}" FAULTSHIM_EXDEV_DIR="$work/exdev"
+# The other MSIX symptoms (false EEXIST on exclusive creates, ENOENT on renames; msix.mjs): switched
+# per case by repointing these links, since the wineserver's environment is frozen at its start.
+mkdir -p "$work/switches" "$work/msix-off"
+ln -sfn "$work/msix-off" "$work/switches/eexist" && ln -sfn "$work/msix-off" "$work/switches/enoent"
+export FAULTSHIM_SWITCHES="$work/switches" FAULTSHIM_EEXIST_DIR="$work/switches/eexist" FAULTSHIM_ENOENT_DIR="$work/switches/enoent"
 "$WINESERVER" -k 2>/dev/null || true
 "$WINESERVER" -w 2>/dev/null || true
 "$WINESERVER" -p # persistent until the -k in cleanup: no server start per program

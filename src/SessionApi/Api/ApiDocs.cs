@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using SessionApi.Hosting;
+using SessionApi.Foundation;
+using SessionApi.Store;
 
 namespace SessionApi.Api;
 
@@ -33,8 +33,8 @@ public static class ApiDocs
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             options.AddDocumentTransformer(DescribeDocument);
-            options.AddOperationTransformer(RequireToken);
             options.AddOperationTransformer(DescribeIdParameter);
+            options.AddOperationTransformer(ResponseHeaders.Describe);
             options.AddSchemaTransformer(AddProblemCode);
         });
         return services;
@@ -50,7 +50,7 @@ public static class ApiDocs
             app.UseSwaggerUI(ui =>
             {
                 ui.RoutePrefix = "swagger";
-                ui.DocumentTitle = "SessionApi";
+                ui.DocumentTitle = AppIdentity.ProductName;
                 ui.SwaggerEndpoint(DocumentPath, "SessionApi v1");
             });
         }
@@ -68,8 +68,8 @@ public static class ApiDocs
     {
         document.Info = new OpenApiInfo
         {
-            Title = "SessionApi",
-            Version = ReadyLineService.Version,
+            Title = AppIdentity.ProductName,
+            Version = AppIdentity.Version,
             // Markdown: the code span keeps Swagger UI from swallowing <token> as an HTML tag.
             Description = "Durable chat-session storage for the desktop app, on loopback. "
                 + "Every endpoint but /health and the documentation needs `Authorization: Bearer <token>`. "
@@ -80,38 +80,6 @@ public static class ApiDocs
         // build-time and the runtime document.
         document.Servers = [];
 
-        document.Components ??= new OpenApiComponents();
-        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-        document.Components.SecuritySchemes[BearerTokenHandler.SchemeName] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.Http,
-            Scheme = "bearer",
-            Description = "The token the server was started with (SESSIONAPI_TOKEN, or the 'token' of the ready line).",
-        };
-        return Task.CompletedTask;
-    }
-
-    private static Task RequireToken(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
-    {
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
-        {
-            return Task.CompletedTask;
-        }
-
-        operation.Security ??= [];
-        operation.Security.Add(new OpenApiSecurityRequirement
-        {
-            [new OpenApiSecuritySchemeReference(BearerTokenHandler.SchemeName, context.Document)] = [],
-        });
-        operation.Responses ??= new OpenApiResponses();
-        operation.Responses.TryAdd("401", new OpenApiResponse
-        {
-            Description = "Unauthorized: no or a wrong bearer token.",
-            Content = new Dictionary<string, OpenApiMediaType>
-            {
-                ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(nameof(ProblemDetails), context.Document) },
-            },
-        });
         return Task.CompletedTask;
     }
 
@@ -122,16 +90,13 @@ public static class ApiDocs
         {
             if (parameter is { Name: "id", In: ParameterLocation.Path })
             {
-                parameter.Description = "Session id: 1 to 128 of a-z, 0-9, '_' and '-', starting with a letter or digit; not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9).";
-                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = IdPattern, MaxLength = 128 };
+                parameter.Description = SessionId.Rule;
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = SessionId.Pattern, MaxLength = SessionId.MaxLength };
             }
         }
 
         return Task.CompletedTask;
     }
-
-    /// <summary>DESIGN.md's id rule (the device names are refused by the store on top of it).</summary>
-    public const string IdPattern = "^[a-z0-9][a-z0-9_-]{0,127}$";
 
     /// <summary>The stable machine-readable <c>code</c> every problem of this API carries.</summary>
     private static Task AddProblemCode(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)

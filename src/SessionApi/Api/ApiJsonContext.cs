@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using SessionApi.Store;
 
 namespace SessionApi.Api;
 
@@ -16,7 +17,7 @@ namespace SessionApi.Api;
 [JsonSerializable(typeof(SessionList))]
 [JsonSerializable(typeof(SessionDocument))]
 [JsonSerializable(typeof(DiagnosticsInfo))]
-[JsonSerializable(typeof(QuarantineInfo))]
+[JsonSerializable(typeof(QuarantinedFile))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 // ProblemDetails.Extensions values are objects: the "code" extension is a string.

@@ -3,16 +3,6 @@ using SessionApi.Store;
 
 namespace SessionApi.Api;
 
-/// <summary>One session in a listing and the body of a successful save. <c>etag</c> is quoted, as in the ETag header.</summary>
-public sealed record SessionInfo(string Id, long Size, DateTimeOffset UpdatedAt, string Etag)
-{
-    public static SessionInfo From(SessionMetadata metadata)
-    {
-        ArgumentNullException.ThrowIfNull(metadata);
-        return new(metadata.Id, metadata.Size, metadata.UpdatedAt, metadata.ETag);
-    }
-}
-
 /// <summary>Every session, newest first.</summary>
 public sealed record SessionList(IReadOnlyList<SessionInfo> Items);
 
@@ -28,14 +18,14 @@ public sealed class SessionDocument : Dictionary<string, JsonElement>;
 public sealed record DiagnosticsInfo(
     string Version,
     string Root,
+    string? PhysicalRoot,
+    bool Redirected,
     string WriteMode,
+    string TempCreateMode,
     IReadOnlyDictionary<string, long> Counters,
     long? FreeBytes,
     int SessionCount,
-    IReadOnlyList<QuarantineInfo> Quarantined);
-
-/// <summary>A file startup recovery moved to .quarantine/.</summary>
-public sealed record QuarantineInfo(string Name, string OriginalName, string Reason, DateTimeOffset QuarantinedAt);
+    IReadOnlyList<QuarantinedFile> Quarantined);
 
 /// <summary><c>GET /health</c>.</summary>
 public sealed record HealthInfo(string Status);

@@ -50,7 +50,6 @@ public static class ProblemCodes
 
     public static string ToProblemCode(this StoreErrorCode code) => code switch
     {
-        StoreErrorCode.InvalidId => InvalidId,
         StoreErrorCode.InvalidJson => InvalidJson,
         StoreErrorCode.NotAnObject => NotAnObject,
         StoreErrorCode.TooDeep => TooDeep,

@@ -14,13 +14,3 @@ public static class ExitCodes
     /// <summary>The server could not start with valid configuration: storage root locked by another instance or unusable, port taken.</summary>
     public const int StartupError = 3;
 }
-
-/// <summary>A configuration or command-line error; the message is the one line printed on stderr.</summary>
-public sealed class CompanionConfigurationException : Exception
-{
-    public CompanionConfigurationException() : base("Invalid configuration.") { }
-
-    public CompanionConfigurationException(string message) : base(message) { }
-
-    public CompanionConfigurationException(string message, Exception innerException) : base(message, innerException) { }
-}

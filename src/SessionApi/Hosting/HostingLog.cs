@@ -24,12 +24,6 @@ internal static partial class HostingLog
     [LoggerMessage(7, LogLevel.Debug, "Standard input not watched ({Reason})")]
     public static partial void StdinNotWatched(ILogger logger, string reason);
 
-    [LoggerMessage(8, LogLevel.Warning, "Listening beyond loopback is allowed by configuration ({Urls})")]
+    [LoggerMessage(8, LogLevel.Warning, "Listening beyond loopback, as Hosting:AllowRemote allows ({Urls})")]
     public static partial void RemoteAllowed(ILogger logger, string urls);
-
-    [LoggerMessage(9, LogLevel.Information, "Shutting down: waiting for in-flight requests")]
-    public static partial void Stopping(ILogger logger);
-
-    [LoggerMessage(10, LogLevel.Debug, "Refused {Method} {Path}: {Reason}")]
-    public static partial void Refused(ILogger logger, string method, string path, string reason);
 }

@@ -1,8 +1,9 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using SessionApi.Foundation;
+using SessionApi.Security;
 
 namespace SessionApi.Hosting;
 
@@ -31,8 +32,6 @@ internal sealed class ReadyLineService(
     /// <summary>Replaced by tests; the real one is the process's stdout.</summary>
     internal static TextWriter Output { get; set; } = Console.Out;
 
-    public static string Version { get; } = ReadVersion();
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(WriteReadyLine);
@@ -52,31 +51,22 @@ internal sealed class ReadyLineService(
 
         var pid = Environment.ProcessId;
         var line = JsonSerializer.Serialize(
-            new ReadyLine("ready", url, pid, Version, token.Generated ? token.Value : null),
+            new ReadyLine("ready", url, pid, AppIdentity.Version, token.Generated ? token.Value : null),
             ReadyLineJsonContext.Default.ReadyLine);
 
         // One write of the whole line, then a flush: the parent reads line by line.
         Output.Write(line + "\n");
         Output.Flush();
-        HostingLog.Ready(logger, Version, url, pid);
+        HostingLog.Ready(logger, AppIdentity.Version, url, pid);
+        if (!LoopbackGuard.IsLoopback(url))
+        {
+            // Only possible with Hosting:AllowRemote (the container image): say so on every start.
+            HostingLog.RemoteAllowed(logger, url);
+        }
+
         if (token.Generated)
         {
             HostingLog.TokenGenerated(logger, ApiToken.EnvironmentVariable);
         }
     }
-
-    private static string ReadVersion()
-    {
-        var informational = typeof(ReadyLineService).Assembly
-            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        if (string.IsNullOrEmpty(informational))
-        {
-            return typeof(ReadyLineService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-        }
-
-        // Strip SourceLink's "+<commit>" suffix: the contract's version is the product version.
-        var plus = informational.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? informational : informational[..plus];
-    }
 }
-

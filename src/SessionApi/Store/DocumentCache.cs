@@ -17,7 +17,7 @@ namespace SessionApi.Store;
 /// </remarks>
 internal sealed class DocumentCache(long capacityBytes)
 {
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SessionId, Entry> entries = new();
 
     // Every entry ever added and not yet evicted, oldest first, including ones since replaced in
     // `entries`: those still hold memory until they leave here, so `bytes` counts them too.
@@ -27,7 +27,7 @@ internal sealed class DocumentCache(long capacityBytes)
     /// <summary>Bytes held by the cache right now (replaced entries included until they age out).</summary>
     public long SizeInBytes => Interlocked.Read(ref bytes);
 
-    public bool TryGet(string id, string etag, [NotNullWhen(true)] out byte[]? content)
+    public bool TryGet(SessionId id, string etag, [NotNullWhen(true)] out byte[]? content)
     {
         if (entries.TryGetValue(id, out var entry) && string.Equals(entry.ETag, etag, StringComparison.Ordinal))
         {
@@ -40,7 +40,7 @@ internal sealed class DocumentCache(long capacityBytes)
     }
 
     /// <summary>Caches <paramref name="content"/> (which must never change afterwards) as <paramref name="id"/> at <paramref name="etag"/>.</summary>
-    public void Add(string id, string etag, byte[] content)
+    public void Add(SessionId id, string etag, byte[] content)
     {
         if (content.Length > capacityBytes)
         {
@@ -60,12 +60,12 @@ internal sealed class DocumentCache(long capacityBytes)
         }
     }
 
-    public void Remove(string id) => entries.TryRemove(id, out _);
+    public void Remove(SessionId id) => entries.TryRemove(id, out _);
 
     // A class, not a record: TryRemove(KeyValuePair) must compare entries by reference.
-    private sealed class Entry(string id, string etag, byte[] content)
+    private sealed class Entry(SessionId id, string etag, byte[] content)
     {
-        public string Id { get; } = id;
+        public SessionId Id { get; } = id;
 
         public string ETag { get; } = etag;
 

@@ -7,9 +7,9 @@ namespace SessionApi.Store;
 /// </summary>
 internal sealed class KeyedAsyncLock
 {
-    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<SessionId, Entry> entries = new();
 
-    public async Task<IDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
+    public async Task<IDisposable> AcquireAsync(SessionId key, CancellationToken cancellationToken)
     {
         Entry entry;
         lock (entries)
@@ -36,7 +36,7 @@ internal sealed class KeyedAsyncLock
         return new Releaser(this, key, entry);
     }
 
-    private void Release(string key, Entry entry, bool held)
+    private void Release(SessionId key, Entry entry, bool held)
     {
         if (held)
         {
@@ -60,7 +60,7 @@ internal sealed class KeyedAsyncLock
         public int References { get; set; }
     }
 
-    private sealed class Releaser(KeyedAsyncLock owner, string key, Entry entry) : IDisposable
+    private sealed class Releaser(KeyedAsyncLock owner, SessionId key, Entry entry) : IDisposable
     {
         private int disposed;
 

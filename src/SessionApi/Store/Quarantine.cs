@@ -31,11 +31,7 @@ internal sealed class Quarantine(string root, TimeProvider timeProvider)
                 CultureInfo.InvariantCulture,
                 $"{originalName}.{now:yyyyMMddTHHmmssfff}-{Random.Shared.GetHexString(6, lowercase: true)}");
 
-            // File.Move copies and deletes where a rename is refused across devices, which is what a
-            // virtualized root needs here; atomicity does not matter for a file nobody serves.
-            File.Move(path, Path.Combine(folder, name));
-            DurableFileSystem.FlushDirectory(folder);
-            DurableFileSystem.FlushDirectory(root);
+            DurableWriter.MoveAside(path, Path.Combine(folder, name));
 
             var entry = new QuarantinedFile(name, originalName, reason, now);
             File.AppendAllText(Path.Combine(folder, ManifestName), JsonSerializer.Serialize(entry, StoreJsonContext.Default.QuarantinedFile) + "\n");

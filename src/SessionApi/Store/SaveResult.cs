@@ -7,5 +7,5 @@ public enum SaveOutcome
     PreconditionFailed,
 }
 
-/// <summary>Outcome of a save; <see cref="Metadata"/> is the new metadata, or the current one (if any) when a precondition failed.</summary>
-public sealed record SaveResult(SaveOutcome Outcome, SessionMetadata? Metadata);
+/// <summary>Outcome of a save; <see cref="Session"/> is the saved session, or the current one (if any) when the precondition failed.</summary>
+public sealed record SaveResult(SaveOutcome Outcome, SessionInfo? Session);

@@ -7,14 +7,14 @@ namespace SessionApi.Store;
 /// </summary>
 public sealed class SessionRead
 {
-    private SessionRead(SessionMetadata metadata, byte[]? content, SessionReadLease? lease)
+    private SessionRead(SessionInfo session, byte[]? content, SessionReadLease? lease)
     {
-        Metadata = metadata;
+        Session = session;
         Content = content;
         Lease = lease;
     }
 
-    public SessionMetadata Metadata { get; }
+    public SessionInfo Session { get; }
 
     /// <summary>The whole document, byte for byte as saved; null when it is streamed through <see cref="Lease"/>.</summary>
     public byte[]? Content { get; }
@@ -22,11 +22,11 @@ public sealed class SessionRead
     /// <summary>The open document of a large session; null when <see cref="Content"/> holds it.</summary>
     public SessionReadLease? Lease { get; }
 
-    public static SessionRead Whole(SessionMetadata metadata, byte[] content) => new(metadata, content, null);
+    public static SessionRead Whole(SessionInfo session, byte[] content) => new(session, content, null);
 
     public static SessionRead Streamed(SessionReadLease lease)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        return new(lease.Metadata, null, lease);
+        return new(lease.Session, null, lease);
     }
 }

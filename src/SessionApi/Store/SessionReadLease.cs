@@ -4,9 +4,9 @@ namespace SessionApi.Store;
 /// An open session document and the session's lock. Dispose it when the response is written:
 /// until then no save or delete of this id can run.
 /// </summary>
-public sealed class SessionReadLease(SessionMetadata metadata, Stream content, IDisposable sessionLock) : IAsyncDisposable
+public sealed class SessionReadLease(SessionInfo session, Stream content, IDisposable sessionLock) : IAsyncDisposable
 {
-    public SessionMetadata Metadata { get; } = metadata;
+    public SessionInfo Session { get; } = session;
 
     /// <summary>The document, byte for byte as saved.</summary>
     public Stream Content { get; } = content;

@@ -14,12 +14,12 @@ namespace SessionApi.Store;
 /// </list>
 /// Nothing is deleted silently: every action is logged and reported.
 /// </summary>
-internal sealed partial class SessionRecovery(string root, DurableWriter writer, Quarantine quarantine, WriterCounters counters, ILogger logger)
+internal sealed partial class SessionRecovery(string root, DurableWriter writer, Quarantine quarantine, ILogger logger)
 {
-    /// <summary>Recovers every session in the root and returns the metadata of all that are served afterwards.</summary>
-    public async Task<(RecoveryReport Report, List<SessionMetadata> Sessions)> RecoverAllAsync(CancellationToken cancellationToken)
+    /// <summary>Recovers every session in the root and returns all that are served afterwards.</summary>
+    public async Task<(RecoveryReport Report, List<(SessionId Id, SessionInfo Session)> Sessions)> RecoverAllAsync(CancellationToken cancellationToken)
     {
-        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var groups = new Dictionary<SessionId, List<string>>();
         foreach (var path in Directory.EnumerateFiles(root))
         {
             var name = Path.GetFileName(path);
@@ -28,9 +28,8 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
                 continue; // our own lock, probe and quarantine files
             }
 
-            var documentName = TempFileNames.TargetOf(name, SessionId.FileExtension) ?? (name.EndsWith(SessionId.FileExtension, StringComparison.Ordinal) ? name : null);
-            var id = documentName is null ? null : SessionId.FromFileName(documentName);
-            if (!SessionId.IsValid(id))
+            var documentName = DurableWriter.TargetOfTemp(name, SessionId.FileExtension) ?? name;
+            if (!SessionId.TryParseFileName(documentName, out var id))
             {
                 LogIgnored(logger, name);
                 continue;
@@ -45,15 +44,15 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
         }
 
         var report = new RecoveryReport();
-        var sessions = new List<SessionMetadata>(groups.Count);
+        var sessions = new List<(SessionId, SessionInfo)>(groups.Count);
         await Parallel.ForEachAsync(groups, cancellationToken, async (group, _) =>
         {
-            var metadata = await RecoverAsync(group.Key, group.Value, report).ConfigureAwait(false);
-            if (metadata is not null)
+            var session = await RecoverAsync(group.Key, group.Value, report).ConfigureAwait(false);
+            if (session is not null)
             {
                 lock (sessions)
                 {
-                    sessions.Add(metadata);
+                    sessions.Add((group.Key, session));
                 }
             }
         }).ConfigureAwait(false);
@@ -63,19 +62,19 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
     }
 
     /// <summary>Recovers one session (after an interrupted verified copy); the caller holds its lock.</summary>
-    public Task<SessionMetadata?> RecoverOneAsync(string id, RecoveryReport report)
+    public Task<SessionInfo?> RecoverOneAsync(SessionId id, RecoveryReport report)
     {
-        var files = Directory.EnumerateFiles(root, SessionId.FileName(id) + "*")
-            .Where(path => Path.GetFileName(path) == SessionId.FileName(id) || TempFileNames.TargetOf(Path.GetFileName(path), SessionId.FileExtension) == SessionId.FileName(id))
+        var files = Directory.EnumerateFiles(root, id.FileName + "*")
+            .Where(path => Path.GetFileName(path) == id.FileName || DurableWriter.TargetOfTemp(Path.GetFileName(path), SessionId.FileExtension) == id.FileName)
             .ToList();
         return RecoverAsync(id, files, report);
     }
 
-    private async Task<SessionMetadata?> RecoverAsync(string id, List<string> files, RecoveryReport report)
+    private async Task<SessionInfo?> RecoverAsync(SessionId id, List<string> files, RecoveryReport report)
     {
-        var documentPath = Path.Combine(root, SessionId.FileName(id));
-        var document = files.Contains(documentPath) ? DocumentInspector.Inspect(documentPath) : null;
-        var temps = files.Where(path => path != documentPath).Select(DocumentInspector.Inspect).ToList();
+        var documentPath = Path.Combine(root, id.FileName);
+        var document = files.Contains(documentPath) ? DurableWriter.Inspect(documentPath) : null;
+        var temps = files.Where(path => path != documentPath).Select(DurableWriter.Inspect).ToList();
 
         var newest = temps.Where(t => t.IsCompleteObject).OrderByDescending(t => t.LastWriteUtc).FirstOrDefault();
         var promote = newest is not null
@@ -83,7 +82,8 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
             && !(document is { IsCompleteObject: true } && document.Hash.AsSpan().SequenceEqual(newest.Hash));
         if (promote)
         {
-            if (document is { IsCompleteObject: false } && !DocumentInspector.IsPrefixOf(documentPath, newest!.Path))
+            var candidate = newest!;
+            if (document is { IsCompleteObject: false } && !DurableWriter.IsPrefixOf(documentPath, candidate.Path))
             {
                 // Not a torn copy of the temp: something else broke it. Keep it for a human.
                 Record(report, quarantine.Move(documentPath, "unparseable document, replaced by a complete temp file"));
@@ -91,31 +91,31 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
 
             try
             {
-                await writer.ReplaceAsync(new StagedDocument(newest!.Path, documentPath, newest.Length, newest.Hash), deleteTempOnFailure: false).ConfigureAwait(false);
+                await writer.PromoteAsync(candidate, documentPath).ConfigureAwait(false);
             }
             catch (StorageWriteException e)
             {
                 // One session that cannot be repaired now (read-only document, storage failing) must
                 // not keep the server from starting: serve what is valid, leave every file where it
                 // is, and try again at the next start.
-                LogPromotionFailed(logger, newest!.FileName, e.Message);
+                LogPromotionFailed(logger, candidate.FileName, e.Message);
                 lock (report)
                 {
-                    report.Deferred.Add((newest.FileName, e.Message));
+                    report.Deferred.Add((candidate.FileName, e.Message));
                 }
 
-                return document is { IsCompleteObject: true } ? ToMetadata(id, document) : null;
+                return document is { IsCompleteObject: true } ? ToSessionInfo(id, document) : null;
             }
 
-            counters.RecoveredTemp();
-            LogPromoted(logger, newest.FileName, SessionId.FileName(id));
+            writer.Counters.RecoveredTemp();
+            LogPromoted(logger, candidate.FileName, id.FileName);
             lock (report)
             {
-                report.Promoted.Add((newest.FileName, SessionId.FileName(id)));
+                report.Promoted.Add((candidate.FileName, id.FileName));
             }
 
-            temps.Remove(newest);
-            document = newest with { Path = documentPath, LastWriteUtc = File.GetLastWriteTimeUtc(documentPath) };
+            temps.Remove(candidate);
+            document = candidate with { Path = documentPath, LastWriteUtc = File.GetLastWriteTimeUtc(documentPath) };
         }
         else if (document is { IsCompleteObject: false })
         {
@@ -127,7 +127,7 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
         {
             // The hash finds the candidate; the bytes decide, because the temp is deleted.
             if (document is not null && temp.IsCompleteObject && temp.Hash.AsSpan().SequenceEqual(document.Hash)
-                && temp.Length == document.Length && DocumentInspector.IsPrefixOf(temp.Path, document.Path))
+                && temp.Length == document.Length && DurableWriter.IsPrefixOf(temp.Path, document.Path))
             {
                 File.Delete(temp.Path);
                 LogRemovedDuplicate(logger, temp.FileName);
@@ -142,15 +142,15 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
             }
         }
 
-        return document is null ? null : ToMetadata(id, document);
+        return document is null ? null : ToSessionInfo(id, document);
     }
 
-    private static SessionMetadata ToMetadata(string id, InspectedFile document) =>
-        new(id, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromHash(document.Hash));
+    private static SessionInfo ToSessionInfo(SessionId id, InspectedFile document) =>
+        new(id.Value, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromHash(document.Hash));
 
     private void Record(RecoveryReport report, QuarantinedFile file)
     {
-        counters.QuarantinedFile();
+        writer.Counters.QuarantinedFile();
         LogQuarantined(logger, file.OriginalName, file.Reason, file.Name);
         lock (report)
         {

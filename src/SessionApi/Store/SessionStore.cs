@@ -13,23 +13,20 @@ namespace SessionApi.Store;
 /// </summary>
 public sealed partial class SessionStore : ISessionStore, IDisposable
 {
-    private readonly ConcurrentDictionary<string, SessionMetadata> index = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SessionId, SessionInfo> index = new();
     private readonly KeyedAsyncLock locks = new();
     private readonly DurableWriter writer;
-    private readonly WriterCounters counters;
-    private readonly WriteModeTracker modeTracker;
     private readonly ILogger<SessionStore> logger;
     private readonly Quarantine quarantine;
     private readonly SessionRecovery recovery;
     private readonly DocumentLimits limits;
     private readonly DocumentCache cache;
     private RootLock? rootLock;
+    private PhysicalRoot physicalRoot = PhysicalRoot.Unknown;
 
     public SessionStore(
         IOptions<StorageOptions> options,
         DurableWriter writer,
-        WriterCounters counters,
-        WriteModeTracker modeTracker,
         TimeProvider timeProvider,
         ILogger<SessionStore> logger)
     {
@@ -38,16 +35,12 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         limits = new DocumentLimits(options.Value.MaxSessionBytes, options.Value.MaxJsonDepth);
         cache = new DocumentCache(options.Value.ReadCacheBytes);
         this.writer = writer;
-        this.counters = counters;
-        this.modeTracker = modeTracker;
         this.logger = logger;
         quarantine = new Quarantine(Root, timeProvider);
-        recovery = new SessionRecovery(Root, writer, quarantine, counters, logger);
+        recovery = new SessionRecovery(Root, writer, quarantine, logger);
     }
 
     public string Root { get; }
-
-    public bool IsOpen => rootLock is not null;
 
     /// <summary>Creates and locks the root, probes rename, recovers leftovers and builds the index.</summary>
     public async Task<RecoveryReport> OpenAsync(CancellationToken cancellationToken)
@@ -57,19 +50,19 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             throw new InvalidOperationException("The store is already open.");
         }
 
-        Directory.CreateDirectory(Root);
+        StorageRoot.Prepare(Root);
         rootLock = RootLock.Acquire(Root);
         try
         {
-            var mode = RenameProbe.Run(Root) ?? WriteMode.AtomicRename;
-            modeTracker.Record(mode);
+            writer.ProbeRenames(Root);
+            physicalRoot = DurableWriter.ProbePhysicalRoot(Root);
             var (report, sessions) = await recovery.RecoverAllAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var session in sessions)
+            foreach (var (id, session) in sessions)
             {
-                index[session.Id] = session;
+                index[id] = session;
             }
 
-            LogOpened(logger, Root, index.Count, mode, report.Promoted.Count, report.Quarantined.Count);
+            LogOpened(logger, Root, index.Count, writer.CurrentMode, report.Promoted.Count, report.Quarantined.Count);
             return report;
         }
         catch
@@ -80,7 +73,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         }
     }
 
-    public IReadOnlyList<SessionMetadata> List()
+    public IReadOnlyList<SessionInfo> List()
     {
         var items = index.Values.ToArray();
         Array.Sort(items, static (a, b) =>
@@ -91,18 +84,13 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         return items;
     }
 
-    public SessionMetadata? Find(string id)
-    {
-        SessionId.Validate(id);
-        return index.GetValueOrDefault(id);
-    }
+    public SessionInfo? Find(SessionId id) => index.GetValueOrDefault(id);
 
     /// <summary>Documents up to this size are read whole (and cached), the lock released before the response is sent.</summary>
     public const int WholeReadLimit = 64 * 1024;
 
-    public async Task<SessionRead?> ReadAsync(string id, CancellationToken cancellationToken)
+    public async Task<SessionRead?> ReadAsync(SessionId id, CancellationToken cancellationToken)
     {
-        SessionId.Validate(id);
         if (!index.TryGetValue(id, out var known))
         {
             return null;
@@ -117,18 +105,18 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         SessionReadLease? lease = null;
         try
         {
-            if (!index.TryGetValue(id, out var metadata))
+            if (!index.TryGetValue(id, out var session))
             {
                 return null;
             }
 
             // Under the lock the index and the file agree (every write holds it too), so the bytes
-            // read here are exactly the ones metadata.ETag names.
-            var large = metadata.Size > WholeReadLimit;
+            // read here are exactly the ones session.ETag names.
+            var large = session.Size > WholeReadLimit;
             var stream = new FileStream(PathOf(id), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, large ? FileOptions.SequentialScan : FileOptions.None);
             if (large || stream.Length > WholeReadLimit)
             {
-                lease = new SessionReadLease(metadata, stream, sessionLock);
+                lease = new SessionReadLease(session, stream, sessionLock);
                 return SessionRead.Streamed(lease);
             }
 
@@ -136,8 +124,8 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             {
                 var content = new byte[stream.Length];
                 stream.ReadExactly(content);
-                cache.Add(id, metadata.ETag, content);
-                return SessionRead.Whole(metadata, content);
+                cache.Add(id, session.ETag, content);
+                return SessionRead.Whole(session, content);
             }
         }
         catch (FileNotFoundException)
@@ -156,13 +144,12 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         }
     }
 
-    public async Task<SaveResult> SaveAsync(string id, Stream body, WritePrecondition precondition, CancellationToken cancellationToken)
+    public async Task<SaveResult> SaveAsync(SessionId id, Stream body, Precondition precondition, CancellationToken cancellationToken)
     {
-        SessionId.Validate(id);
+        ArgumentNullException.ThrowIfNull(precondition);
         using var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var current = index.GetValueOrDefault(id);
-        if ((precondition.IfNoneMatchAny && current is not null)
-            || (precondition.IfMatch is { } ifMatch && !ETags.Matches(ifMatch, current?.ETag)))
+        if (!precondition.IsSatisfiedBy(current?.ETag))
         {
             return new SaveResult(SaveOutcome.PreconditionFailed, current);
         }
@@ -188,21 +175,21 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             throw new SessionStoreException(code, e.Message, e);
         }
 
-        var metadata = new SessionMetadata(id, written.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), ETags.FromHash(written.Hash));
-        index[id] = metadata;
-        return new SaveResult(current is null ? SaveOutcome.Created : SaveOutcome.Replaced, metadata);
+        var session = new SessionInfo(id.Value, written.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), ETags.FromHash(written.Hash));
+        index[id] = session;
+        return new SaveResult(current is null ? SaveOutcome.Created : SaveOutcome.Replaced, session);
     }
 
-    public async Task<DeleteResult> DeleteAsync(string id, string? ifMatch, CancellationToken cancellationToken)
+    public async Task<DeleteResult> DeleteAsync(SessionId id, Precondition precondition, CancellationToken cancellationToken)
     {
-        SessionId.Validate(id);
+        ArgumentNullException.ThrowIfNull(precondition);
         using var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         if (!index.TryGetValue(id, out var current))
         {
             return DeleteResult.NotFound;
         }
 
-        if (ifMatch is not null && !ETags.Matches(ifMatch, current.ETag))
+        if (!precondition.IsSatisfiedBy(current.ETag))
         {
             return DeleteResult.PreconditionFailed;
         }
@@ -223,22 +210,25 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
     public StoreDiagnostics GetDiagnostics() => new(
         Root,
-        modeTracker.Current.ToWireName(),
-        counters.Snapshot(),
+        physicalRoot.Path,
+        physicalRoot.Redirected,
+        writer.CurrentMode.ToWireName(),
+        writer.CurrentTempCreateMode.ToWireName(),
+        writer.Counters.Snapshot(),
         FreeBytes(),
         index.Count,
         quarantine.List());
 
     public void Dispose() => rootLock?.Dispose();
 
-    private string PathOf(string id) => Path.Combine(Root, SessionId.FileName(id));
+    private string PathOf(SessionId id) => Path.Combine(Root, id.FileName);
 
     /// <summary>
     /// A verified copy failed after it began rewriting the document: the complete new document is
     /// in its temp file. Run recovery for this one session now rather than at the next start, so
     /// the index never points at a torn file.
     /// </summary>
-    private async Task RepairAfterInterruptedCopyAsync(string id)
+    private async Task RepairAfterInterruptedCopyAsync(SessionId id)
     {
         try
         {
@@ -284,5 +274,5 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private static partial void LogOpened(ILogger logger, string root, int sessions, WriteMode writeMode, int promoted, int quarantined);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not repair session {Id} after an interrupted copy; startup recovery will")]
-    private static partial void LogRepairDeferred(ILogger logger, string id, Exception exception);
+    private static partial void LogRepairDeferred(ILogger logger, SessionId id, Exception exception);
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace SessionApi.Store;
@@ -29,16 +28,6 @@ public sealed class StorageOptions
     /// </summary>
     [Range(0, 1L << 30)]
     public long ReadCacheBytes { get; set; } = 4L * 1024 * 1024;
-
-    /// <summary>How long a save may keep retrying transient errors before it fails (default 10 s).</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>After rename was refused as cross-device, how long to use the fallback before probing rename again.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan RenameReprobeInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The root to use: <see cref="Root"/> or the per-user default, made absolute.</summary>
     public string ResolveRoot() => Path.GetFullPath(string.IsNullOrWhiteSpace(Root) ? DefaultRoot : Root);

@@ -6,9 +6,6 @@ namespace SessionApi.Store;
 /// </summary>
 public enum StoreErrorCode
 {
-    /// <summary>The id breaks the id rule (400 invalid_id).</summary>
-    InvalidId,
-
     /// <summary>The body is not well-formed JSON (400 invalid_json).</summary>
     InvalidJson,
 

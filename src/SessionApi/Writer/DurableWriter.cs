@@ -13,24 +13,53 @@ namespace SessionApi.Writer;
 /// validation, telemetry) is the largest single step of a start, and an empty root needs no write
 /// before the server is ready.
 /// </summary>
-public sealed partial class DurableWriter(
-    Lazy<ResiliencePipeline<WriteMode>> pipeline,
-    Lazy<ResiliencePipeline> deletePipeline,
-    WriteModeTracker modeTracker,
-    WriterCounters counters,
-    ILogger<DurableWriter> logger)
+/// <remarks>
+/// The writer's one surface: the store writes, promotes, deletes, probes, inspects and moves files
+/// aside only through this class, and reads the mode and counters here.
+/// </remarks>
+public sealed partial class DurableWriter
 {
-    public DurableWriter(
+    private readonly Lazy<ResiliencePipeline<WriteMode>> pipeline;
+    private readonly Lazy<ResiliencePipeline> deletePipeline;
+    private readonly WriteModeTracker modeTracker;
+    private readonly ILogger<DurableWriter> logger;
+    private readonly TempFileCreator tempFiles;
+
+    internal DurableWriter(
         ResiliencePipeline<WriteMode> pipeline,
         ResiliencePipeline deletePipeline,
         WriteModeTracker modeTracker,
         WriterCounters counters,
-        ILogger<DurableWriter> logger)
-        : this(new Lazy<ResiliencePipeline<WriteMode>>(pipeline), new Lazy<ResiliencePipeline>(deletePipeline), modeTracker, counters, logger)
+        ILogger<DurableWriter> logger,
+        TempFileCreator tempFiles)
+        : this(new Lazy<ResiliencePipeline<WriteMode>>(pipeline), new Lazy<ResiliencePipeline>(deletePipeline), modeTracker, counters, logger, tempFiles)
     {
     }
 
+    internal DurableWriter(
+        Lazy<ResiliencePipeline<WriteMode>> pipeline,
+        Lazy<ResiliencePipeline> deletePipeline,
+        WriteModeTracker modeTracker,
+        WriterCounters counters,
+        ILogger<DurableWriter> logger,
+        TempFileCreator tempFiles)
+    {
+        this.pipeline = pipeline;
+        this.deletePipeline = deletePipeline;
+        this.modeTracker = modeTracker;
+        this.logger = logger;
+        this.tempFiles = tempFiles;
+        Counters = counters;
+    }
+
+    /// <summary>The replace strategy the root needs now (diagnostics' <c>writeMode</c>).</summary>
     public WriteMode CurrentMode => modeTracker.Current;
+
+    /// <summary>What the storage has been through since start.</summary>
+    public WriterCounters Counters { get; }
+
+    /// <summary>How temp files are created in the root now (diagnostics' <c>tempCreateMode</c>).</summary>
+    public TempCreateMode CurrentTempCreateMode => tempFiles.CurrentMode;
 
     /// <summary>
     /// Builds the pipelines now, so the first save does not pay for it. A failure is logged here and
@@ -54,27 +83,77 @@ public sealed partial class DurableWriter(
         StagedDocument staged;
         try
         {
-            staged = await DocumentStager.StageAsync(targetPath, body, limits, cancellationToken).ConfigureAwait(false);
+            staged = await DocumentStager.StageAsync(tempFiles, targetPath, body, limits, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            counters.SaveFailure();
+            Counters.SaveFailure();
             throw Failure(e, targetPath, temporaryFileKept: false);
         }
 
         // Once the body is on disk the save completes even if the client goes away: the replace is
         // bounded by the retry budget, not by the request.
         var mode = await ReplaceAsync(staged, deleteTempOnFailure: true).ConfigureAwait(false);
-        counters.Save();
+        Counters.Save();
         return new WrittenDocument(staged.Length, staged.Hash, mode);
     }
 
     /// <summary>
-    /// Replaces <see cref="StagedDocument.TargetPath"/> with the staged temp file. Recovery uses it to
-    /// promote a stranded temp, passing <paramref name="deleteTempOnFailure"/> false because there
-    /// the temp is the only copy.
+    /// Promotes a complete temp file that an earlier run left behind (see <see cref="Inspect"/>) over
+    /// <paramref name="targetPath"/>, the same way a save replaces its target. On failure the temp
+    /// stays where it is: it may be the only copy.
     /// </summary>
-    public async Task<WriteMode> ReplaceAsync(StagedDocument staged, bool deleteTempOnFailure)
+    public Task<WriteMode> PromoteAsync(InspectedFile temp, string targetPath)
+    {
+        ArgumentNullException.ThrowIfNull(temp);
+        if (!temp.IsCompleteObject)
+        {
+            throw new ArgumentException("Only a complete JSON object is promoted.", nameof(temp));
+        }
+
+        return ReplaceAsync(new StagedDocument(temp.Path, targetPath, temp.Length, temp.Hash), deleteTempOnFailure: false);
+    }
+
+    /// <summary>
+    /// Probes at startup whether the root refuses rename, and records the answer as the current mode.
+    /// Null when the probe itself could not run (a read-only or failing root: saves will say so).
+    /// </summary>
+    public WriteMode? ProbeRenames(string root)
+    {
+        var mode = RenameProbe.Run(root);
+        modeTracker.Record(mode ?? WriteMode.AtomicRename);
+        return mode;
+    }
+
+    /// <summary>Where new files in <paramref name="root"/> physically land (see <see cref="PhysicalRoot"/>).</summary>
+    public static PhysicalRoot ProbePhysicalRoot(string root) => PhysicalRootProbe.Run(root);
+
+    /// <summary>What a file holds: a complete JSON object or not, its length, content hash and age.</summary>
+    public static InspectedFile Inspect(string path) => DocumentInspector.Inspect(path);
+
+    /// <summary>Whether <paramref name="candidate"/>'s bytes are a prefix of <paramref name="complete"/>'s (a torn copy of it).</summary>
+    public static bool IsPrefixOf(string candidate, string complete) => DocumentInspector.IsPrefixOf(candidate, complete);
+
+    /// <summary>
+    /// The file name a temp file of this writer (or of the app's own writer) belongs to:
+    /// <c>a.json.tmp</c> and <c>a.json.1f2e3d4c5b6a.tmp</c> both give <c>a.json</c>; null when
+    /// <paramref name="fileName"/> is not a temp of a <paramref name="targetExtension"/> file.
+    /// </summary>
+    public static string? TargetOfTemp(string fileName, string targetExtension) => TempFileNames.TargetOf(fileName, targetExtension);
+
+    /// <summary>
+    /// Moves a file out of the way (into a folder nobody serves) and makes both directory changes
+    /// durable: a rename, or the verified copy where the root refuses renames (the MSIX symptoms).
+    /// Atomicity does not matter for a file nobody serves; losing it would.
+    /// </summary>
+    public static void MoveAside(string path, string destination)
+    {
+        FileMover.Move(path, destination);
+        DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    internal async Task<WriteMode> ReplaceAsync(StagedDocument staged, bool deleteTempOnFailure)
     {
         ArgumentNullException.ThrowIfNull(staged);
         var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
@@ -86,7 +165,7 @@ public sealed partial class DurableWriter(
             var mode = await pipeline.Value.ExecuteAsync(
                 static (_, document) =>
                 {
-                    DurableFileSystem.ReplaceByRename(document.TempPath, document.TargetPath);
+                    DurableFileSystem.ReplaceTempByRename(document.TempPath, document.TargetPath);
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(document.TargetPath)!);
                     return ValueTask.FromResult(WriteMode.AtomicRename);
                 },
@@ -97,7 +176,7 @@ public sealed partial class DurableWriter(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutRejectedException)
         {
-            counters.SaveFailure();
+            Counters.SaveFailure();
             var keep = !deleteTempOnFailure || e is TargetTouchedException;
             if (!keep)
             {
@@ -128,7 +207,7 @@ public sealed partial class DurableWriter(
                 },
                 targetPath,
                 CancellationToken.None).ConfigureAwait(false);
-            counters.Delete();
+            Counters.Delete();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutRejectedException)
         {

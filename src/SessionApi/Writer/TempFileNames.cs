@@ -5,7 +5,7 @@ namespace SessionApi.Writer;
 /// writers never share one and recovery can tell which document a temp belongs to. The plain
 /// <c>&lt;name&gt;.tmp</c> of other writers (the Electron app's own) is recognised as well.
 /// </summary>
-public static class TempFileNames
+internal static class TempFileNames
 {
     public const string Extension = ".tmp";
 

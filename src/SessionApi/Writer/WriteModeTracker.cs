@@ -7,7 +7,7 @@ namespace SessionApi.Writer;
 /// circuit is open (rename refused recently) or when the last replace needed it; atomic rename
 /// otherwise. Seeded by the startup probe so a virtualized machine shows up before the first save.
 /// </summary>
-public sealed class WriteModeTracker
+internal sealed class WriteModeTracker
 {
     private volatile int lastMode = (int)WriteMode.AtomicRename;
 

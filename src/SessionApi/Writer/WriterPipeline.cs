@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Fallback;
@@ -16,8 +17,7 @@ namespace SessionApi.Writer;
 /// <item>fallback: rename refused as cross-device, or skipped by the open circuit, becomes the
 /// verified copy (<see cref="VerifiedCopy"/>);</item>
 /// <item>circuit breaker: once rename keeps being refused, skip it and probe again after
-/// <see cref="WriterPipelineOptions.RenameReprobeInterval"/>;</item>
-/// <item>(tests only) chaos strategies;</item>
+/// <see cref="WriterOptions.RenameReprobeInterval"/>;</item>
 /// <item>the rename itself.</item>
 /// </list>
 /// Fatal errors (disk full, read-only, I/O error) pass straight through every strategy.
@@ -39,9 +39,9 @@ public static class WriterPipeline
     /// both pipelines and saves through them in the black-box suites (http/run.sh, the TypeScript lane).
     /// </remarks>
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Polly's options validation keeps reflection-reachable Enum.GetValues(Type) on its generic options; it is not called when the pipeline is built (the AOT binary is tested end to end).")]
-    public static void Configure(
+    internal static void Configure(
         ResiliencePipelineBuilder<WriteMode> builder,
-        WriterPipelineOptions options,
+        WriterOptions options,
         WriteModeTracker tracker,
         WriterCounters counters)
     {
@@ -81,12 +81,18 @@ public static class WriterPipeline
                 BreakDuration = options.RenameReprobeInterval,
                 StateProvider = tracker.RenameCircuit,
             });
-
-        options.ConfigureInnermost?.Invoke(builder);
     }
 
+    /// <summary>The replace pipeline with its dependencies taken from DI (the registration in <see cref="WriterServiceCollectionExtensions"/>).</summary>
+    public static void Configure(ResiliencePipelineBuilder<WriteMode> builder, IServiceProvider services) =>
+        Configure(
+            builder,
+            services.GetRequiredService<IOptions<WriterOptions>>().Value,
+            services.GetRequiredService<WriteModeTracker>(),
+            services.GetRequiredService<WriterCounters>());
+
     /// <summary>The pipeline around deleting a document: the same retry budget and transient retry, nothing else.</summary>
-    public static void ConfigureDelete(ResiliencePipelineBuilder builder, WriterPipelineOptions options, WriterCounters counters)
+    internal static void ConfigureDelete(ResiliencePipelineBuilder builder, WriterOptions options, WriterCounters counters)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -96,14 +102,14 @@ public static class WriterPipeline
             .AddRetry(TransientRetry<RetryStrategyOptions, object>(options, counters));
     }
 
-    private static TimeoutStrategyOptions RetryBudget(WriterPipelineOptions options) =>
+    private static TimeoutStrategyOptions RetryBudget(WriterOptions options) =>
         new() { Name = "retry-budget", Timeout = options.RetryBudget };
 
     /// <summary>
     /// Transient errors only, exponential backoff with jitter (delays, never a busy-wait), as many
     /// attempts as the retry budget around it allows; the last error is kept for the failure report.
     /// </summary>
-    private static TOptions TransientRetry<TOptions, TResult>(WriterPipelineOptions options, WriterCounters counters)
+    private static TOptions TransientRetry<TOptions, TResult>(WriterOptions options, WriterCounters counters)
         where TOptions : RetryStrategyOptions<TResult>, new() => new()
     {
         Name = "transient-retry",

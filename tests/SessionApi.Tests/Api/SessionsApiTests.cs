@@ -6,7 +6,7 @@ using SessionApi.Tests.Support;
 
 namespace SessionApi.Tests.Api;
 
-/// <summary>Every row of DESIGN.md's HTTP contract, through the real store.</summary>
+/// <summary>Every row of the HTTP contract (docs/DESIGN.md), through the real store.</summary>
 public sealed class SessionsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     private readonly HttpClient client = factory.Authorized();
@@ -37,6 +37,68 @@ public sealed class SessionsApiTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(etag.ToString(), body.GetProperty("etag").GetString());
         Assert.True(body.TryGetProperty("updatedAt", out _));
         Assert.True(File.Exists(Path.Combine(factory.Root, id + ".json")));
+    }
+
+    [Fact]
+    public async Task If_match_with_several_tags_is_checked_against_the_version_current_when_the_save_runs()
+    {
+        // v1 is current when the conditional PUT arrives; a save of v2 holds the session's lock and
+        // lands first. The PUT lists both tags, so it must succeed over v2: the condition is evaluated
+        // under the lock, not against a snapshot taken before it.
+        var (id, v1, v2, gate, slowSave) = await StartSlowSaveOfV2Async();
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Put, $"/sessions/{id}") { Content = Http.Json("{\"v\":3}") };
+        conditional.Headers.TryAddWithoutValidation("If-Match", $"{v1}, {v2}");
+        var conditionalSave = client.SendAsync(conditional);
+        await Task.Delay(200); // lets the conditional PUT reach the store while v1 is still current
+        gate.SetResult();
+
+        Assert.Equal(HttpStatusCode.OK, (await slowSave).StatusCode);
+        var response = await conditionalSave;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"v\":3}", await client.GetStringAsync($"/sessions/{id}"));
+    }
+
+    [Fact]
+    public async Task If_match_on_delete_is_checked_against_the_version_current_when_the_delete_runs()
+    {
+        var (id, v1, v2, gate, slowSave) = await StartSlowSaveOfV2Async();
+
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/sessions/{id}");
+        delete.Headers.TryAddWithoutValidation("If-Match", $"{v1}, {v2}");
+        var conditionalDelete = client.SendAsync(delete);
+        await Task.Delay(200);
+        gate.SetResult();
+
+        Assert.Equal(HttpStatusCode.OK, (await slowSave).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await conditionalDelete).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/sessions/{id}")).StatusCode);
+    }
+
+    /// <summary>
+    /// A session at v1, and a save of v2 over it that holds the session's lock until <c>gate</c> is
+    /// set; v2's ETag is known beforehand (the same bytes saved under another id).
+    /// </summary>
+    private async Task<(string Id, string V1, string V2, TaskCompletionSource Gate, Task<HttpResponseMessage> SlowSave)> StartSlowSaveOfV2Async()
+    {
+        var id = NewId();
+        var v1 = (await client.PutAsync($"/sessions/{id}", Http.Json("{\"v\":1}"))).Headers.ETag!.ToString();
+        var v2 = (await client.PutAsync($"/sessions/{NewId()}", Http.Json("{\"v\":2}"))).Headers.ETag!.ToString();
+        var gate = new TaskCompletionSource();
+        var slowSave = client.PutAsync($"/sessions/{id}", new GatedContent(Encoding.UTF8.GetBytes("{\"v\":2}"), gate.Task));
+        await WaitForTempFileAsync(id);
+        return (id, v1, v2, gate, slowSave);
+    }
+
+    /// <summary>A save holds its session's lock from before its temp file exists until it is done.</summary>
+    private async Task WaitForTempFileAsync(string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Directory.EnumerateFiles(factory.Root, id + ".json.*.tmp").Any())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the gated save never started writing");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]

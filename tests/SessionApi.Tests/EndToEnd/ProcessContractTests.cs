@@ -6,7 +6,7 @@ using SessionApi.Tests.Support;
 
 namespace SessionApi.Tests.EndToEnd;
 
-/// <summary>DESIGN.md's process contract, against the built binary.</summary>
+/// <summary>The process contract (docs/DESIGN.md), against the built binary.</summary>
 [Collection(nameof(EndToEndProcesses))]
 public sealed class ProcessContractTests : IDisposable
 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using SessionApi.Hosting;
+using SessionApi.Security;
 
 namespace SessionApi.Tests.Hosting;
 

@@ -1,10 +1,13 @@
 using System.Text;
+using SessionApi.Hosting;
 using SessionApi.Store;
 using SessionApi.Tests.Support;
 
+using static SessionApi.Tests.Support.Ids;
+
 namespace SessionApi.Tests.Store;
 
-/// <summary>Startup recovery: every rule of DESIGN.md "Disk contract", on folders as crashes and the MSIX bug leave them.</summary>
+/// <summary>Startup recovery: every rule of docs/DESIGN.md "Disk contract" and "Recovery", on folders as crashes and the MSIX bug leave them.</summary>
 public sealed class RecoveryTests : IDisposable
 {
     private readonly TempRoot root = new();
@@ -29,10 +32,10 @@ public sealed class RecoveryTests : IDisposable
         foreach (var (id, body) in sessions)
         {
             Assert.Equal(body, await File.ReadAllBytesAsync(root.File(id + ".json")));
-            Assert.NotNull(store.Find(id));
+            Assert.NotNull(store.Find(Id(id)));
         }
 
-        Assert.Null(store.Find(torn));
+        Assert.Null(store.Find(Id(torn)));
         Assert.Equal(sessions.Select(s => s.Item1 + ".json").Order(StringComparer.Ordinal), root.Files());
         var quarantined = Assert.Single(store.GetDiagnostics().Quarantined);
         Assert.Equal(torn + ".json.tmp", quarantined.OriginalName);
@@ -117,8 +120,8 @@ public sealed class RecoveryTests : IDisposable
         using var store = await Open();
 
         Assert.Equal(["c.json"], root.Files());
-        Assert.Null(store.Find("a"));
-        Assert.Null(store.Find("b"));
+        Assert.Null(store.Find(Id("a")));
+        Assert.Null(store.Find(Id("b")));
         Assert.Equal(2, store.GetDiagnostics().Quarantined.Count);
     }
 

@@ -2,6 +2,8 @@ using System.Text;
 using SessionApi.Store;
 using SessionApi.Tests.Support;
 
+using static SessionApi.Tests.Support.Ids;
+
 namespace SessionApi.Tests.Store;
 
 /// <summary>Reads through the store: whole or streamed, and the read cache never serving a stale version.</summary>
@@ -20,7 +22,7 @@ public sealed class SessionReadTests : IDisposable
     }
 
     private static Task<SaveResult> SaveAsync(SessionStore store, string id, string json) =>
-        store.SaveAsync(id, Bodies.Of(json), WritePrecondition.None, default);
+        store.SaveAsync(Id(id), Bodies.Of(json), Precondition.None, default);
 
     [Theory]
     [InlineData(4L * 1024 * 1024)]
@@ -29,16 +31,16 @@ public sealed class SessionReadTests : IDisposable
     {
         var store = await OpenAsync(readCacheBytes);
         await SaveAsync(store, "s", "{\"v\":1}");
-        Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString((await store.ReadAsync("s", default))!.Content!));
-        Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString((await store.ReadAsync("s", default))!.Content!));
+        Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString((await store.ReadAsync(Id("s"), default))!.Content!));
+        Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString((await store.ReadAsync(Id("s"), default))!.Content!));
 
         var saved = await SaveAsync(store, "s", "{\"v\":2}");
-        var read = (await store.ReadAsync("s", default))!;
+        var read = (await store.ReadAsync(Id("s"), default))!;
         Assert.Equal("{\"v\":2}", Encoding.UTF8.GetString(read.Content!));
-        Assert.Equal(saved.Metadata!.ETag, read.Metadata.ETag);
+        Assert.Equal(saved.Session!.ETag, read.Session.ETag);
 
-        Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync("s", null, default));
-        Assert.Null(await store.ReadAsync("s", default));
+        Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync(Id("s"), Precondition.None, default));
+        Assert.Null(await store.ReadAsync(Id("s"), default));
     }
 
     [Fact]
@@ -46,19 +48,19 @@ public sealed class SessionReadTests : IDisposable
     {
         var store = await OpenAsync();
         await SaveAsync(store, "s", "{\"v\":1}");
-        await store.ReadAsync("s", default); // now cached
+        await store.ReadAsync(Id("s"), default); // now cached
 
         // A save whose body has not arrived holds the session's lock.
         var gate = new TaskCompletionSource();
-        var inFlight = store.SaveAsync("s", new GatedStream(Encoding.UTF8.GetBytes("{\"v\":2}"), gate.Task), WritePrecondition.None, default);
+        var inFlight = store.SaveAsync(Id("s"), new GatedStream(Encoding.UTF8.GetBytes("{\"v\":2}"), gate.Task), Precondition.None, default);
 
-        var read = store.ReadAsync("s", default);
+        var read = store.ReadAsync(Id("s"), default);
         Assert.True(read.IsCompleted, "a cached read waited for the session's lock");
         Assert.Equal("{\"v\":1}", Encoding.UTF8.GetString((await read)!.Content!));
 
         gate.SetResult();
         await inFlight;
-        Assert.Equal("{\"v\":2}", Encoding.UTF8.GetString((await store.ReadAsync("s", default))!.Content!));
+        Assert.Equal("{\"v\":2}", Encoding.UTF8.GetString((await store.ReadAsync(Id("s"), default))!.Content!));
     }
 
     [Fact]
@@ -67,9 +69,9 @@ public sealed class SessionReadTests : IDisposable
         var store = await OpenAsync(readCacheBytes: 0);
         await SaveAsync(store, "s", "{\"v\":1}");
         var gate = new TaskCompletionSource();
-        var inFlight = store.SaveAsync("s", new GatedStream(Encoding.UTF8.GetBytes("{\"v\":2}"), gate.Task), WritePrecondition.None, default);
+        var inFlight = store.SaveAsync(Id("s"), new GatedStream(Encoding.UTF8.GetBytes("{\"v\":2}"), gate.Task), Precondition.None, default);
 
-        var read = store.ReadAsync("s", default);
+        var read = store.ReadAsync(Id("s"), default);
         await Task.Delay(50);
         Assert.False(read.IsCompleted);
 
@@ -83,9 +85,9 @@ public sealed class SessionReadTests : IDisposable
     {
         var store = await OpenAsync();
         var big = Bodies.Session(SessionStore.WholeReadLimit + 10_000);
-        await store.SaveAsync("big", new MemoryStream(big), WritePrecondition.None, default);
+        await store.SaveAsync(Id("big"), new MemoryStream(big), Precondition.None, default);
 
-        var read = (await store.ReadAsync("big", default))!;
+        var read = (await store.ReadAsync(Id("big"), default))!;
         Assert.Null(read.Content);
         var lease = read.Lease!;
         using (var copy = new MemoryStream())
@@ -95,13 +97,13 @@ public sealed class SessionReadTests : IDisposable
         }
 
         // The lease holds the lock: a save of the same session waits until it is disposed.
-        var save = store.SaveAsync("big", Bodies.Of("{}"), WritePrecondition.None, default);
+        var save = store.SaveAsync(Id("big"), Bodies.Of("{}"), Precondition.None, default);
         await Task.Delay(50);
         Assert.False(save.IsCompleted);
         await lease.DisposeAsync();
         await save;
 
-        Assert.Equal("{}", Encoding.UTF8.GetString((await store.ReadAsync("big", default))!.Content!));
+        Assert.Equal("{}", Encoding.UTF8.GetString((await store.ReadAsync(Id("big"), default))!.Content!));
     }
 
     public void Dispose()

@@ -1,8 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SessionApi.Store;
-using SessionApi.Writer;
 using SessionApi.Tests.Support;
+using SessionApi.Writer;
+
+using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.Store;
 
@@ -24,7 +27,12 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
     [InlineData("local_3f2b9c1e-7a1d-4e8b-9c2d-1f0e5a6b7c8d")]
     [InlineData("con1")]
     [InlineData("comx")]
-    public void Accepts_valid_ids(string id) => Assert.True(SessionId.IsValid(id));
+    public void Accepts_valid_ids(string id)
+    {
+        Assert.True(SessionId.TryParse(id, out var parsed));
+        Assert.Equal(id, parsed.Value);
+        Assert.Matches(new Regex(SessionId.Pattern, RegexOptions.ECMAScript), id);
+    }
 
     [Theory]
     [InlineData("")]
@@ -43,15 +51,21 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
     [InlineData("lpt1")]
     public void Refuses_invalid_ids(string id)
     {
-        Assert.False(SessionId.IsValid(id));
-        Assert.Equal(StoreErrorCode.InvalidId, Assert.Throws<SessionStoreException>(() => store.Find(id)).Code);
+        Assert.False(SessionId.TryParse(id, out _));
+
+        // The OpenAPI document's pattern says the same, device names included. (A trailing newline
+        // is the one difference: .NET's '$' matches before it, JavaScript's does not.)
+        if (!id.EndsWith('\n'))
+        {
+            Assert.DoesNotMatch(new Regex(SessionId.Pattern, RegexOptions.ECMAScript), id);
+        }
     }
 
     [Fact]
     public void Ids_are_at_most_128_characters()
     {
-        Assert.True(SessionId.IsValid(new string('a', 128)));
-        Assert.False(SessionId.IsValid(new string('a', 129)));
+        Assert.True(SessionId.TryParse(new string('a', 128), out _));
+        Assert.False(SessionId.TryParse(new string('a', 129), out _));
     }
 
     [Fact]
@@ -59,12 +73,12 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
     {
         var bodies = Enumerable.Range(0, 20).Select(i => Bodies.Session(50_000 + i * 1000, i)).ToArray();
 
-        var results = await Task.WhenAll(bodies.Select(body => Task.Run(() => store.SaveAsync("same", new MemoryStream(body), WritePrecondition.None, default))));
+        var results = await Task.WhenAll(bodies.Select(body => Task.Run(() => store.SaveAsync(Id("same"), new MemoryStream(body), Precondition.None, default))));
 
         Assert.Single(results, r => r.Outcome == SaveOutcome.Created);
         var onDisk = await File.ReadAllBytesAsync(root.File("same.json"));
         Assert.Contains(bodies, b => b.AsSpan().SequenceEqual(onDisk));
-        Assert.Equal(ETags.FromHash(ContentHash.Of(onDisk)), store.Find("same")!.ETag);
+        Assert.Equal(ETags.FromHash(ContentHash.Of(onDisk)), store.Find(Id("same"))!.ETag);
         Assert.Equal(["same.json"], root.Files());
     }
 
@@ -73,10 +87,10 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
     {
         // A body that blocks until released holds one id's lock; another id must still save meanwhile.
         var gate = new TaskCompletionSource();
-        var blocked = store.SaveAsync("slow", new GatedStream(Encoding.UTF8.GetBytes("{\"v\":1}"), gate.Task), WritePrecondition.None, default);
+        var blocked = store.SaveAsync(Id("slow"), new GatedStream(Encoding.UTF8.GetBytes("{\"v\":1}"), gate.Task), Precondition.None, default);
 
-        var other = await store.SaveAsync("fast", Bodies.Of("{\"v\":2}"), WritePrecondition.None, default).WaitAsync(TimeSpan.FromSeconds(10));
-        var sameId = store.SaveAsync("slow", Bodies.Of("{\"v\":3}"), WritePrecondition.None, default);
+        var other = await store.SaveAsync(Id("fast"), Bodies.Of("{\"v\":2}"), Precondition.None, default).WaitAsync(TimeSpan.FromSeconds(10));
+        var sameId = store.SaveAsync(Id("slow"), Bodies.Of("{\"v\":3}"), Precondition.None, default);
         await Task.Delay(100);
 
         Assert.Equal(SaveOutcome.Created, other.Outcome);
@@ -89,32 +103,32 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Preconditions_follow_etags()
     {
-        var created = await store.SaveAsync("a", Bodies.Of("{\"v\":1}"), new WritePrecondition(null, IfNoneMatchAny: true), default);
+        var created = await store.SaveAsync(Id("a"), Bodies.Of("{\"v\":1}"), Precondition.IfNoneMatch(), default);
         Assert.Equal(SaveOutcome.Created, created.Outcome);
-        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition(null, true), default)).Outcome);
-        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition("\"stale\"", false), default)).Outcome);
-        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition("W/" + created.Metadata!.ETag, false), default)).Outcome);
-        var replaced = await store.SaveAsync("a", Bodies.Of("{\"v\":2}"), new WritePrecondition(created.Metadata.ETag, false), default);
+        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync(Id("a"), Bodies.Of("{\"v\":2}"), Precondition.IfNoneMatch(), default)).Outcome);
+        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync(Id("a"), Bodies.Of("{\"v\":2}"), Precondition.IfMatch(["\"stale\""]), default)).Outcome);
+        Assert.Equal(SaveOutcome.PreconditionFailed, (await store.SaveAsync(Id("a"), Bodies.Of("{\"v\":2}"), Precondition.IfMatch(["W/" + created.Session!.ETag]), default)).Outcome);
+        var replaced = await store.SaveAsync(Id("a"), Bodies.Of("{\"v\":2}"), Precondition.IfMatch([created.Session.ETag]), default);
         Assert.Equal(SaveOutcome.Replaced, replaced.Outcome);
-        Assert.NotEqual(created.Metadata.ETag, replaced.Metadata!.ETag);
-        Assert.Equal(DeleteResult.PreconditionFailed, await store.DeleteAsync("a", created.Metadata.ETag, default));
-        Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync("a", replaced.Metadata.ETag, default));
-        Assert.Equal(DeleteResult.NotFound, await store.DeleteAsync("a", null, default));
+        Assert.NotEqual(created.Session.ETag, replaced.Session!.ETag);
+        Assert.Equal(DeleteResult.PreconditionFailed, await store.DeleteAsync(Id("a"), Precondition.IfMatch([created.Session.ETag]), default));
+        Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync(Id("a"), Precondition.IfMatch([replaced.Session.ETag]), default));
+        Assert.Equal(DeleteResult.NotFound, await store.DeleteAsync(Id("a"), Precondition.None, default));
         Assert.Empty(root.Files());
     }
 
     [Fact]
     public async Task The_index_survives_a_restart_with_the_same_etags_and_order()
     {
-        await store.SaveAsync("old", Bodies.Of("{\"v\":1}"), WritePrecondition.None, default);
+        await store.SaveAsync(Id("old"), Bodies.Of("{\"v\":1}"), Precondition.None, default);
         File.SetLastWriteTimeUtc(root.File("old.json"), DateTime.UtcNow.AddHours(-1));
         store.Dispose();
         using var reopened = harness.CreateStore(root.Path);
         await reopened.OpenAsync(default);
-        await reopened.SaveAsync("new", Bodies.Of("{\"v\":2}"), WritePrecondition.None, default);
+        await reopened.SaveAsync(Id("new"), Bodies.Of("{\"v\":2}"), Precondition.None, default);
 
         Assert.Equal(["new", "old"], reopened.List().Select(s => s.Id));
-        Assert.Equal(ETags.FromHash(ContentHash.Of("{\"v\":1}"u8)), reopened.Find("old")!.ETag);
+        Assert.Equal(ETags.FromHash(ContentHash.Of("{\"v\":1}"u8)), reopened.Find(Id("old"))!.ETag);
     }
 
     [Fact]
@@ -131,7 +145,7 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Diagnostics_report_mode_counters_and_free_space()
     {
-        await store.SaveAsync("a", Bodies.Of("{}"), WritePrecondition.None, default);
+        await store.SaveAsync(Id("a"), Bodies.Of("{}"), Precondition.None, default);
 
         var diagnostics = store.GetDiagnostics();
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SessionApi.Hosting;
+using SessionApi.Security;
 
 namespace SessionApi.Tests.Support;
 

@@ -2,6 +2,8 @@ using SessionApi.Store;
 using SessionApi.Tests.Support;
 using SessionApi.Writer;
 
+using static SessionApi.Tests.Support.Ids;
+
 namespace SessionApi.Tests.Writer;
 
 /// <summary>
@@ -62,11 +64,11 @@ public sealed class ReadOnlyTargetTests : IDisposable
         using var store = harness.CreateStore(root.Path);
         await store.OpenAsync(default);
 
-        var error = await Assert.ThrowsAsync<SessionStoreException>(() => store.DeleteAsync("a", null, default));
+        var error = await Assert.ThrowsAsync<SessionStoreException>(() => store.DeleteAsync(Id("a"), Precondition.None, default));
 
         Assert.Equal(StoreErrorCode.StorageUnavailable, error.Code);
         Assert.Contains("marked read-only", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(store.Find("a"));
+        Assert.NotNull(store.Find(Id("a")));
         Assert.True(File.Exists(root.File("a.json")));
     }
 
@@ -84,7 +86,7 @@ public sealed class ReadOnlyTargetTests : IDisposable
         var deferred = Assert.Single(report.Deferred);
         Assert.Equal("a.json.tmp", deferred.Temp);
         Assert.Contains("read-only", deferred.Reason, StringComparison.Ordinal);
-        Assert.Equal(7, store.Find("a")!.Size); // still serving the valid document
+        Assert.Equal(7, store.Find(Id("a"))!.Size); // still serving the valid document
         Assert.Equal(["a.json", "a.json.tmp"], root.Files());
     }
 

@@ -2,6 +2,8 @@ using SessionApi.Store;
 using SessionApi.Tests.Support;
 using SessionApi.Writer;
 
+using static SessionApi.Tests.Support.Ids;
+
 namespace SessionApi.Tests.Writer;
 
 /// <summary>
@@ -71,7 +73,7 @@ public sealed class RealOsFaultTests : IDisposable
         Assert.Equal(Bodies.Session(300_000), await File.ReadAllBytesAsync(target));
         Assert.Equal(["a.json"], root.Files());
         Assert.Equal(2, harness.Counters.Snapshot()["crossDeviceFallbacks"]);
-        Assert.Equal(WriteMode.VerifiedCopy, harness.Tracker.Current);
+        Assert.Equal(WriteMode.VerifiedCopy, harness.Writer.CurrentMode);
     }
 
     [SkippableFact]
@@ -115,7 +117,7 @@ public sealed class RealOsFaultTests : IDisposable
         await store.OpenAsync(default);
 
         Assert.Equal("verified-copy", store.GetDiagnostics().WriteMode);
-        var result = await store.SaveAsync("a", Bodies.Of("{\"v\":1}"), WritePrecondition.None, default);
+        var result = await store.SaveAsync(Id("a"), Bodies.Of("{\"v\":1}"), Precondition.None, default);
         Assert.Equal(SaveOutcome.Created, result.Outcome);
         Assert.Equal("{\"v\":1}", await File.ReadAllTextAsync(root.File("a.json")));
     }

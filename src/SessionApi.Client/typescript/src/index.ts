@@ -6,21 +6,19 @@
  * type-checks this file with the DOM library only, so a Node import fails the build).
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import type { paths } from "./generated/schema.js";
+import type { components, paths } from "./generated/schema.js";
 import { SessionApiError } from "./errors.js";
 
 export { SessionApiError, isSessionApiError } from "./errors.js";
 export type { ProblemDetails, SessionApiErrorCode } from "./errors.js";
-export type { paths } from "./generated/schema.js";
+export type { components, paths } from "./generated/schema.js";
 
-type JsonBody<T> = T extends { content: { "application/json": infer B } } ? B : never;
+type Schemas = components["schemas"];
 
-/** One entry of `GET /sessions` (id, size, updatedAt, etag). */
-export type SessionSummary = JsonBody<paths["/sessions"]["get"]["responses"][200]>["items"][number];
-/** What `PUT /sessions/{id}` answers: the saved session's metadata. */
-export type SessionMetadata = JsonBody<paths["/sessions/{id}"]["put"]["responses"][200]>;
-/** `GET /diagnostics`: version, root, writeMode, counters, freeBytes. */
-export type Diagnostics = JsonBody<paths["/diagnostics"]["get"]["responses"][200]>;
+/** One session: `GET /sessions` lists them, a save answers one (id, size, updatedAt, etag). */
+export type SessionInfo = Schemas["SessionInfo"];
+/** `GET /diagnostics`: version, root, writeMode, counters, freeBytes, quarantined files. */
+export type DiagnosticsInfo = Schemas["DiagnosticsInfo"];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A session document: any JSON object (the server stores it byte for byte). */
@@ -53,7 +51,7 @@ export interface SaveOptions extends RequestOptions {
   ifNoneMatch?: "*";
 }
 
-export interface SavedSession extends SessionMetadata {
+export interface SavedSession extends SessionInfo {
   /** true for 201 Created, false for 200 (replaced). */
   created: boolean;
 }
@@ -70,7 +68,7 @@ export interface SessionApiClient {
   /** `GET /health` (no token needed); true when the server answers 200. */
   health(options?: RequestOptions): Promise<boolean>;
   /** `GET /sessions`: metadata of every session, newest first. */
-  listSessions(options?: RequestOptions): Promise<SessionSummary[]>;
+  listSessions(options?: RequestOptions): Promise<SessionInfo[]>;
   /** `GET /sessions/{id}`: the document and its ETag. Throws `SessionApiError` (`not_found`, `invalid_id`). */
   loadSession<T extends JsonObject = JsonObject>(id: string, options?: RequestOptions): Promise<LoadedSession<T>>;
   /**
@@ -83,7 +81,7 @@ export interface SessionApiClient {
   /** `DELETE /sessions/{id}`. Throws `SessionApiError` (`not_found`, `precondition_failed`). */
   deleteSession(id: string, options?: DeleteOptions): Promise<void>;
   /** `GET /diagnostics`. */
-  getDiagnostics(options?: RequestOptions): Promise<Diagnostics>;
+  getDiagnostics(options?: RequestOptions): Promise<DiagnosticsInfo>;
 }
 
 export function createSessionApiClient(options: SessionApiClientOptions): SessionApiClient {
@@ -160,8 +158,7 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
     loadSessionIfChanged: <T extends JsonObject>(id: string, etag: string, o?: RequestOptions) =>
       call(async () => {
         const { data, error, response } = await raw.GET("/sessions/{id}", {
-          params: { path: { id } },
-          headers: { "If-None-Match": etag },
+          params: { path: { id }, header: { "If-None-Match": etag } },
           signal: o?.signal,
         });
         if (response.status === 304) return undefined;
@@ -176,13 +173,9 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
         return Promise.reject(new TypeError("saveSession: a session document must be a JSON object"));
       }
       return call(async () => {
-        const headers: Record<string, string> = {};
-        if (o?.ifMatch !== undefined) headers["If-Match"] = o.ifMatch;
-        if (o?.ifNoneMatch !== undefined) headers["If-None-Match"] = o.ifNoneMatch;
         const { data, error, response } = await raw.PUT("/sessions/{id}", {
-          params: { path: { id } },
+          params: { path: { id }, header: { "If-Match": o?.ifMatch, "If-None-Match": o?.ifNoneMatch } },
           body: document,
-          headers,
           signal: o?.signal,
         });
         if (data === undefined) throw SessionApiError.fromResponse(response, error);
@@ -192,9 +185,10 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
 
     deleteSession: (id, o) =>
       call(async () => {
-        const headers: Record<string, string> = {};
-        if (o?.ifMatch !== undefined) headers["If-Match"] = o.ifMatch;
-        const { error, response } = await raw.DELETE("/sessions/{id}", { params: { path: { id } }, headers, signal: o?.signal });
+        const { error, response } = await raw.DELETE("/sessions/{id}", {
+          params: { path: { id }, header: { "If-Match": o?.ifMatch } },
+          signal: o?.signal,
+        });
         if (!response.ok) throw SessionApiError.fromResponse(response, error);
       }),
 

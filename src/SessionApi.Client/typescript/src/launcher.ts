@@ -2,7 +2,7 @@
  * Starts and supervises the SessionApi companion process from the Electron main process (or any
  * plain Node process: no Electron dependency).
  *
- * The process contract (docs: DESIGN.md, "Process contract"):
+ * The process contract (docs/DESIGN.md, "Process contract"):
  * - the bearer token goes in the ENVIRONMENT (`SESSIONAPI_TOKEN`), never in argv: argv is readable
  *   by every process of the user (`ps`, /proc/<pid>/cmdline, Task Manager), the environment is not;
  * - `--parent-pid <our pid>` makes the server exit by itself if we die without stopping it;
@@ -99,9 +99,24 @@ export interface ExitEvent {
   expected: boolean;
 }
 
+/** The process exit codes of SessionApi (its process contract). */
+export const SessionApiExitCode = {
+  ok: 0,
+  /** Anything unexpected: worth a restart. */
+  failure: 1,
+  /** Invalid configuration or command line: a restart would fail the same way. */
+  configurationError: 2,
+  /** Valid configuration, but it cannot start: the storage root is held by another SessionApi. */
+  startupError: 3,
+} as const;
+
 export type SessionApiLaunchErrorCode =
   | "spawn_failed"
   | "exited_before_ready"
+  /** Exit code 2 before the ready line: fix the options; never restarted. */
+  | "configuration_error"
+  /** Exit code 3 before the ready line: another SessionApi holds the storage root; never restarted. */
+  | "root_in_use"
   | "ready_timeout"
   | "bad_ready_line"
   | "crash_budget_exhausted"
@@ -363,11 +378,7 @@ export class SessionApiProcess extends EventEmitter<SessionApiProcessEvents> {
         const pid = child.pid ?? -1;
         if (!settled) {
           // Give stderr a moment to deliver its last lines: they usually say why.
-          const explain = () => {
-            const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-            const code_: SessionApiLaunchErrorCode = expected ? "stopped" : "exited_before_ready";
-            fail(new SessionApiLaunchError(code_, `SessionApi (pid ${pid}) ${how} before it was ready.`, { stderrTail: this.#tail(), exitCode: code, signal }));
-          };
+          const explain = () => fail(this.#exitedBeforeReady(pid, code, signal, expected));
           if (child.stderr && !child.stderr.readableEnded) {
             const t = setTimeout(explain, 250);
             child.stderr.once("end", () => {
@@ -382,6 +393,21 @@ export class SessionApiProcess extends EventEmitter<SessionApiProcessEvents> {
         if (this.#child === child && !expected && this.#state === "running") this.#onCrash(code, signal);
       });
     });
+  }
+
+  /** Why a start failed, from the exit code the process contract documents and its last stderr line. */
+  #exitedBeforeReady(pid: number, code: number | null, signal: NodeJS.Signals | null, expected: boolean): SessionApiLaunchError {
+    const init = { stderrTail: this.#tail(), exitCode: code, signal };
+    if (expected) return new SessionApiLaunchError("stopped", `SessionApi (pid ${pid}) was stopped before it was ready.`, init);
+    const reason = this.#stderrTail.at(-1) ?? "(no message on stderr)";
+    if (code === SessionApiExitCode.configurationError) {
+      return new SessionApiLaunchError("configuration_error", `SessionApi refused its configuration (exit code 2): ${reason}`, init);
+    }
+    if (code === SessionApiExitCode.startupError) {
+      return new SessionApiLaunchError("root_in_use", `SessionApi cannot start: its storage root is in use by another SessionApi (exit code 3): ${reason}`, init);
+    }
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    return new SessionApiLaunchError("exited_before_ready", `SessionApi (pid ${pid}) ${how} before it was ready.`, init);
   }
 
   #onCrash(code: number | null, signal: NodeJS.Signals | null): void {
@@ -409,6 +435,11 @@ export class SessionApiProcess extends EventEmitter<SessionApiProcessEvents> {
       this.#restarts++;
       this.#launch().catch((error: SessionApiLaunchError) => {
         if (error.code === "stopped" || this.#state === "stopping" || this.#state === "stopped") return;
+        if (error.code === "configuration_error" || error.code === "root_in_use") {
+          // Restarting cannot help: say why once instead of spending the crash budget.
+          this.#giveUp(error);
+          return;
+        }
         // A restart that never got ready is one more crash, with the same budget and backoff.
         this.#onCrash(error.exitCode, error.signal);
         if ((this.#state as SessionApiState) === "failed" && this.#lastError) {

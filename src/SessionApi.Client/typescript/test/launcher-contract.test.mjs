@@ -73,16 +73,49 @@ describe("launcher contract (stand-in child)", () => {
     await waitFor(() => !isAlive(pid), { what: "timed-out child gone" });
   });
 
-  test("exit before ready: exit code and the reason from stderr", async () => {
-    const error = await startSessionApi(base("fail")).then(
-      () => assert.fail("should not start"),
-      (e) => e,
-    );
-    assert.equal(error.code, "exited_before_ready");
-    assert.equal(error.exitCode, 3);
-    assert.match(error.stderrTail, /configuration error: Storage:Root is not writable/);
-    assert.match(error.message, /exited with code 3 before it was ready/);
-  });
+  for (const [exitCode, code, message] of [
+    [1, "exited_before_ready", /exited with code 1 before it was ready/],
+    [2, "configuration_error", /refused its configuration \(exit code 2\): standin: cannot start \(exit 2\): the reason is on this last line/],
+    [3, "root_in_use", /storage root is in use by another SessionApi \(exit code 3\): standin: cannot start \(exit 3\)/],
+  ]) {
+    test(`exit ${exitCode} before ready: ${code}, with the reason from stderr`, async () => {
+      const error = await startSessionApi(base("fail", { env: { STANDIN_MODE: "fail", STANDIN_EXIT_CODE: String(exitCode) } })).then(
+        () => assert.fail("should not start"),
+        (e) => e,
+      );
+      assert.equal(error.code, code);
+      assert.equal(error.exitCode, exitCode);
+      assert.match(error.stderrTail, /the reason is on this last line/);
+      assert.match(error.message, message);
+    });
+  }
+
+  for (const [exitCode, code] of [
+    [2, "configuration_error"],
+    [3, "root_in_use"],
+  ]) {
+    test(`a restart that exits ${exitCode} is not retried: one ${code} error, the crash budget untouched`, async () => {
+      const marker = join(tempDir(), "started");
+      const server = await startSessionApi(
+        base("refuse-on-restart", {
+          env: { STANDIN_MODE: "refuse-on-restart", STANDIN_MARKER: marker, STANDIN_EXIT_CODE: String(exitCode) },
+          backoff: { initialMs: 50 },
+          crashBudget: { maxCrashes: 5, windowMs: 60_000 },
+        }),
+      );
+      const restarts = [];
+      server.on("restart", (r) => restarts.push(r));
+      const failed = nextEvent(server, "error");
+      process.kill(server.pid, "SIGKILL");
+      const error = await failed;
+      assert.equal(error.code, code);
+      assert.equal(error.exitCode, exitCode);
+      assert.equal(server.state, "failed");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(restarts.length, 1, "only the crash was restarted, not the refusal");
+      await server.stop();
+    });
+  }
 
   test("missing executable: spawn_failed", async () => {
     const error = await startSessionApi({ executable: join(packageDir, "no-such-SessionApi") }).then(

@@ -179,9 +179,9 @@ describe("launcher + real SessionApi", skip, () => {
         () => assert.fail("second instance started"),
         (e) => e,
       );
-      assert.equal(error.code, "exited_before_ready");
-      assert.notEqual(error.exitCode, 0);
-      assert.ok(error.stderrTail.length > 0, "says why on stderr");
+      assert.equal(error.code, "root_in_use");
+      assert.equal(error.exitCode, 3);
+      assert.match(error.message, /in use/, "says why, from the server's last stderr line");
     } finally {
       await first.stop();
     }

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Storage diagnostics
-         * @description Version, storage root, the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), write counters, free space and the files startup recovery quarantined.
+         * @description Version, storage root, where new files in the root physically land (physicalRoot, as the OS resolves a freshly created file; redirected is true when that is not under root: MSIX virtualization, a junction or symlink), the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root refuses exclusive creates of fresh names), write counters, free space and the files startup recovery quarantined.
          */
         get: operations["getDiagnostics"];
         put?: never;
@@ -78,7 +78,7 @@ export interface paths {
         get: operations["getSession"];
         /**
          * Save a session
-         * @description Stores the body (a JSON object) atomically and durably as the session's new document. The body is streamed to disk and validated on the way; the previous document stays intact unless the whole new one is valid and on disk. If-Match: <etag> saves only over that version; If-None-Match: * only when the session does not exist yet.
+         * @description Stores the body (a JSON object) atomically and durably as the session's new document. The body is streamed to disk and validated on the way; the previous document stays intact unless the whole new one is valid and on disk. If-Match: <etag> saves only over that version; If-None-Match: * only when the session does not exist yet; both are checked against the version current when the save runs.
          */
         put: operations["putSession"];
         post?: never;
@@ -103,10 +103,13 @@ export interface components {
             };
             /** Format: int64 */
             freeBytes: null | number;
-            quarantined: components["schemas"]["QuarantineInfo"][];
+            physicalRoot: null | string;
+            quarantined: components["schemas"]["QuarantinedFile"][];
+            redirected: boolean;
             root: string;
             /** Format: int32 */
             sessionCount: number;
+            tempCreateMode: string;
             version: string;
             writeMode: string;
         };
@@ -124,15 +127,18 @@ export interface components {
             title?: null | string;
             type?: null | string;
         };
-        /** @description A file startup recovery moved to .quarantine/. */
-        QuarantineInfo: {
+        /** @description A file recovery moved aside: where it is now and why. */
+        QuarantinedFile: {
             name: string;
             originalName: string;
             /** Format: date-time */
             quarantinedAt: string;
             reason: string;
         };
-        /** @description One session in a listing and the body of a successful save. `etag` is quoted, as in the ETag header. */
+        /**
+         * @description One session as the index knows it, and as `GET /sessions` and a save answer it. Its
+         *     `etag` is quoted, exactly as in the ETag header.
+         */
         SessionInfo: {
             etag: string;
             id: string;
@@ -235,9 +241,12 @@ export interface operations {
     getSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the caller holds: 304 while it is still current (weak comparison). */
+                "If-None-Match"?: string;
+            };
             path: {
-                /** @description Session id: 1 to 128 of a-z, 0-9, '_' and '-', starting with a letter or digit; not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
+                /** @description A session id is 1 to 128 characters of a-z, 0-9, '_' and '-', starts with a letter or digit, and is not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
                 id: string;
             };
             cookie?: never;
@@ -247,6 +256,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -256,6 +267,8 @@ export interface operations {
             /** @description Not Modified */
             304: {
                 headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -292,9 +305,14 @@ export interface operations {
     putSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Write only if the session's current ETag is one of these (strong comparison; a weak tag never matches); '*': only if the session exists. Else 412. */
+                "If-Match"?: string;
+                /** @description '*': write only if the session does not exist yet (create-only). Else 412. */
+                "If-None-Match"?: string;
+            };
             path: {
-                /** @description Session id: 1 to 128 of a-z, 0-9, '_' and '-', starting with a letter or digit; not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
+                /** @description A session id is 1 to 128 characters of a-z, 0-9, '_' and '-', starts with a letter or digit, and is not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
                 id: string;
             };
             cookie?: never;
@@ -308,6 +326,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -317,6 +337,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
+                    /** @description The new session's URL. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -391,9 +415,12 @@ export interface operations {
     deleteSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Write only if the session's current ETag is one of these (strong comparison; a weak tag never matches); '*': only if the session exists. Else 412. */
+                "If-Match"?: string;
+            };
             path: {
-                /** @description Session id: 1 to 128 of a-z, 0-9, '_' and '-', starting with a letter or digit; not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
+                /** @description A session id is 1 to 128 characters of a-z, 0-9, '_' and '-', starts with a letter or digit, and is not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
                 id: string;
             };
             cookie?: never;

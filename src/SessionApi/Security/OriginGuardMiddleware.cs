@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SessionApi.Api;
 
-namespace SessionApi.Hosting;
+namespace SessionApi.Security;
 
 /// <summary>
 /// A browser page of a foreign origin must not drive the API: CORS alone only hides responses from
@@ -25,7 +25,7 @@ internal sealed class OriginGuardMiddleware(RequestDelegate next, IOptionsMonito
             return next(context);
         }
 
-        HostingLog.Refused(logger, context.Request.Method, context.Request.Path, "origin not allowed");
+        SecurityLog.Refused(logger, context.Request.Method, context.Request.Path, "origin not allowed");
         return Problems.Result(
                 StatusCodes.Status403Forbidden,
                 ProblemCodes.OriginNotAllowed,
@@ -53,13 +53,4 @@ internal sealed class OriginGuardMiddleware(RequestDelegate next, IOptionsMonito
         return !string.Equals(origin, "null", StringComparison.Ordinal)
             && string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
     }
-}
-
-/// <summary>Headers of the CORS policy.</summary>
-internal static class CompanionHeaders
-{
-    public static readonly string[] CorsAllowedHeaders =
-        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, HeaderNames.IfNoneMatch];
-
-    public static readonly string[] CorsExposedHeaders = [HeaderNames.ETag, HeaderNames.Location, HeaderNames.RetryAfter];
 }

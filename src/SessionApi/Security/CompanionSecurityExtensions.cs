@@ -3,13 +3,14 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SessionApi.Api;
 
-namespace SessionApi.Hosting;
+namespace SessionApi.Security;
 
 public static class CompanionSecurityExtensions
 {
@@ -33,17 +34,18 @@ public static class CompanionSecurityExtensions
         // the Native AOT binary. A bearer token compared in constant time needs none of it.
         services.AddAuthenticationCore(o =>
         {
-            o.DefaultScheme = BearerTokenHandler.SchemeName;
-            o.AddScheme<BearerTokenHandler>(BearerTokenHandler.SchemeName, displayName: null);
+            o.DefaultScheme = BearerTokenAuthenticationHandler.SchemeName;
+            o.AddScheme<BearerTokenAuthenticationHandler>(BearerTokenAuthenticationHandler.SchemeName, displayName: null);
         });
         services.AddWebEncoders();
-        services.TryAddTransient<BearerTokenHandler>();
+        services.Configure<OpenApiOptions>(ApiDocs.DocumentName, BearerTokenOpenApi.Describe);
+        services.TryAddTransient<BearerTokenAuthenticationHandler>();
 
         // The fallback policy covers every endpoint without its own authorization metadata, and
         // requests that match no endpoint (they get 401, not a 404 that reveals the route table).
         // /health, /openapi and Swagger UI opt out with AllowAnonymous or run before authorization.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerTokenHandler.SchemeName).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
 
         // DNS rebinding: a page on attacker.example resolving to 127.0.0.1 still sends its own Host.
         services.AddOptions<HostFilteringOptions>()

@@ -1,7 +1,7 @@
-namespace SessionApi.Store;
+namespace SessionApi.Foundation;
 
 /// <summary>Why the <c>[Range(typeof(TimeSpan), ...)]</c> attributes of the options are trimming-safe here.</summary>
-internal static class TimeSpanRange
+public static class TimeSpanRange
 {
     /// <summary>
     /// RangeAttribute(Type, string, string) converts its bounds with a TypeConverter found by

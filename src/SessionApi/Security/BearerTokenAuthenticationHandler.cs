@@ -5,13 +5,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SessionApi.Api;
 
-namespace SessionApi.Hosting;
+namespace SessionApi.Security;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against <see cref="ApiToken"/> in constant
 /// time. The token is never taken from the query string: URLs end up in logs and histories.
 /// </summary>
-internal sealed class BearerTokenHandler(
+internal sealed class BearerTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,

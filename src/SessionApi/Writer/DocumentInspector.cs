@@ -1,9 +1,7 @@
-using SessionApi.Writer;
+namespace SessionApi.Writer;
 
-namespace SessionApi.Store;
-
-/// <summary>What a file on disk holds, as far as recovery cares: a complete JSON object or not, and its hash.</summary>
-internal sealed record InspectedFile(string Path, bool IsCompleteObject, long Length, byte[] Hash, DateTime LastWriteUtc)
+/// <summary>What a file on disk holds, as far as recovery cares: a complete JSON object or not, its length, hash and age.</summary>
+public sealed record InspectedFile(string Path, bool IsCompleteObject, long Length, byte[] Hash, DateTime LastWriteUtc)
 {
     public string FileName => System.IO.Path.GetFileName(Path);
 }

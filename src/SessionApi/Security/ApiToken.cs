@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SessionApi.Hosting;
+namespace SessionApi.Security;
 
 /// <summary>
 /// The bearer token every protected request must carry. It comes from the environment variable

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace SessionApi.Hosting;
+namespace SessionApi.Security;
 
 /// <summary>The <c>Security</c> configuration section.</summary>
 public sealed class SecurityOptions

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using SessionApi.Store;
 
-namespace SessionApi.Store;
+namespace SessionApi.Hosting;
 
 /// <summary>
 /// <c>SessionApi recover --root &lt;dir&gt;</c>: runs startup recovery once, prints what it promoted,
@@ -20,13 +21,13 @@ public static class RecoverCommand
         if (root is null)
         {
             await stderr.WriteLineAsync("usage: SessionApi recover --root <dir>").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
 
         if (!Directory.Exists(root))
         {
             await stderr.WriteLineAsync($"SessionApi recover: storage root '{root}' does not exist.").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
 
         var configuration = new ConfigurationBuilder()
@@ -41,17 +42,17 @@ public static class RecoverCommand
         {
             var report = await store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
             await PrintAsync(stdout, store, report).ConfigureAwait(false);
-            return 0;
+            return ExitCodes.Ok;
         }
         catch (StorageRootInUseException e)
         {
             await stderr.WriteLineAsync($"SessionApi recover: {e.Message}").ConfigureAwait(false);
-            return 3;
+            return ExitCodes.StartupError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Writer.StorageWriteException)
         {
             await stderr.WriteLineAsync($"SessionApi recover: recovery stopped: {e.Message}").ConfigureAwait(false);
-            return 1;
+            return ExitCodes.Failure;
         }
     }
 

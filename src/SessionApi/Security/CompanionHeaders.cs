@@ -1,0 +1,12 @@
+using Microsoft.Net.Http.Headers;
+
+namespace SessionApi.Security;
+
+/// <summary>Headers of the CORS policy.</summary>
+internal static class CompanionHeaders
+{
+    public static readonly string[] CorsAllowedHeaders =
+        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, HeaderNames.IfNoneMatch];
+
+    public static readonly string[] CorsExposedHeaders = [HeaderNames.ETag, HeaderNames.Location, HeaderNames.RetryAfter];
+}

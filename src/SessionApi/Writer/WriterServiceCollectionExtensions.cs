@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+
+namespace SessionApi.Writer;
+
+public static class WriterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the durable writer: its options (validated at start), counters and meter, the two
+    /// Polly pipelines (with Polly's logging and metering telemetry) and <see cref="DurableWriter"/>,
+    /// the one type the layers above use.
+    /// </summary>
+    /// <remarks>
+    /// Tests that need faults only Windows produces register the pipeline <see cref="WriterPipeline.Name"/>
+    /// again with Polly's chaos strategies added: with Polly's DI the last registration of a key wins.
+    /// </remarks>
+    public static IServiceCollection AddDurableWriter(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WriterOptions>()
+            .Bind(configuration.GetSection(WriterOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WriterOptions>, WriterOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<WriterCounters>();
+        services.AddSingleton<WriteModeTracker>();
+        services.AddSingleton(provider => new TempCreateModeTracker(
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<WriterOptions>>().Value.RenameReprobeInterval));
+        services.AddSingleton<TempFileCreator>();
+
+        services.AddResiliencePipeline<string, WriteMode>(WriterPipeline.Name, static (builder, context) =>
+            WriterPipeline.Configure(builder, context.ServiceProvider));
+        services.AddResiliencePipeline(WriterPipeline.DeleteName, static (builder, context) =>
+            WriterPipeline.ConfigureDelete(
+                builder,
+                context.ServiceProvider.GetRequiredService<IOptions<WriterOptions>>().Value,
+                context.ServiceProvider.GetRequiredService<WriterCounters>()));
+
+        // The pipelines are built on first use, or by the store's WriterWarmUp right after the ready
+        // line: not before it (an empty root needs no write to open, and building them is the largest
+        // single step of a start; bench/RESULTS.md).
+        services.AddSingleton(provider =>
+        {
+            var pipelines = provider.GetRequiredService<ResiliencePipelineProvider<string>>();
+            return new DurableWriter(
+                new Lazy<ResiliencePipeline<WriteMode>>(() => pipelines.GetPipeline<WriteMode>(WriterPipeline.Name)),
+                new Lazy<ResiliencePipeline>(() => pipelines.GetPipeline(WriterPipeline.DeleteName)),
+                provider.GetRequiredService<WriteModeTracker>(),
+                provider.GetRequiredService<WriterCounters>(),
+                provider.GetRequiredService<ILogger<DurableWriter>>(),
+                provider.GetRequiredService<TempFileCreator>());
+        });
+        return services;
+    }
+}
