@@ -13,7 +13,7 @@
 //            names, the single-instance lock
 //   msix     every reported MSIX symptom alone and combined with EXDEV (msix.mjs)
 //
-// Env (from run-lane.sh): WINE, SESSIONAPI_EXE, FILEHOLDER_DLL, LANE_WORK (plain roots),
+// Env (from run-lane.sh): WINE, SESSIONAPI_EXE, FILEHOLDER_EXE, LANE_WORK (plain roots),
 // FAULTSHIM_EXDEV_DIR (roots under it refuse renames); the wine environment (WINEPREFIX,
 // LD_PRELOAD, ...) is passed through to every process.
 // Output: "ok - ..." / "not ok - ..." per check, then one line "N passed, N failed".
@@ -27,7 +27,7 @@ import { msixSuite } from './msix.mjs';
 
 const WINE = need('WINE');
 const EXE = need('SESSIONAPI_EXE');
-const HOLDER = need('FILEHOLDER_DLL');
+const HOLDER = need('FILEHOLDER_EXE');
 const WORK = need('LANE_WORK');
 const EXDEV = need('FAULTSHIM_EXDEV_DIR');
 const TOKEN = randomBytes(24).toString('hex');
@@ -169,12 +169,11 @@ class Server {
   async diagnostics() { return (await this.request('GET', '/diagnostics')).json; }
 }
 
-/** A second Windows process holding a file open (tests/wine/FileHolder, a startup hook). */
+/** A second Windows process holding a file open (tests/wine/FileHolder). */
 async function holdFile(file, seconds, share = 'None') {
-  const child = spawn(WINE, [EXE], {
+  const child = spawn(WINE, [HOLDER], {
     env: {
       ...process.env,
-      DOTNET_STARTUP_HOOKS: winpath(HOLDER),
       HOLD_FILE: winpath(file),
       HOLD_SECONDS: String(seconds),
       HOLD_SHARE: share,
@@ -263,6 +262,11 @@ async function contractSuite(label, root, virtualized) {
       server.readyLine);
     check(`${label}: GET /health needs no token`, (await server.request('GET', '/health', { auth: false })).status === 200);
     check(`${label}: /sessions without the token is 401`, (await server.request('GET', '/sessions', { auth: false })).status === 401);
+    // The shipped folder is trimmed: a document that lost a description or a schema would show here.
+    const served = await server.request('GET', '/openapi/v1.json', { auth: false });
+    const committed = JSON.parse(fs.readFileSync(new URL('../../src/SessionApi/openapi/SessionApi.json', import.meta.url), 'utf8'));
+    check(`${label}: /openapi/v1.json is the committed OpenAPI document`,
+      served.status === 200 && JSON.stringify(served.json) === JSON.stringify(committed), `${served.status}, ${served.bytes.length} bytes`);
     const d = await server.diagnostics();
     check(`${label}: diagnostics reports the root as the Windows path`, d.root === winpath(root), d.root);
   });

@@ -5,8 +5,9 @@
 #
 #   1. Wine: installs Debian's wine64 if missing and prepares this lane's own prefix
 #      (setup-wine.sh). If Wine cannot be had it says so loudly and, with CI=true, fails.
-#   2. dotnet publish -r win-x64 --self-contained (not single-file) -> artifacts/publish/win-x64,
-#      and the FileHolder startup hook (a second Windows process that holds a file open).
+#   2. scripts/publish-windows.sh -> artifacts/publish/win-x64: exactly the folder that ships
+#      (self-contained, trimmed, ReadyToRun), and FileHolder (a second Windows program that holds
+#      a file open), published self-contained beside it.
 #   3. One wineserver for the whole lane, started with tests/native's fault shim preloaded and
 #      FAULTSHIM_EXDEV_DIR=<work>/exdev: renames into roots below that folder fail with EXDEV in
 #      the wineserver, which Wine reports to the app as Win32 17; every other root is untouched.
@@ -53,13 +54,13 @@ exe="$publish/SessionApi.exe"
 if [[ ${SKIP_PUBLISH:-} == 1 && -f $exe ]]; then
   echo "windows lane: reusing $publish"
 else
-  dotnet publish "$repo/src/SessionApi/SessionApi.csproj" -c Release -r win-x64 --self-contained true \
-    -p:PublishSingleFile=false --nologo -o "$publish"
+  "$repo/scripts/publish-windows.sh"
 fi
 step_done "publish win-x64"
 echo "windows lane: $publish: $(find "$publish" -type f | wc -l) files, $(du -sh "$publish" | cut -f1)"
 holder_out="$repo/artifacts/wine/fileholder"
-dotnet build "$repo/tests/wine/FileHolder/FileHolder.csproj" -c Release --nologo -v quiet -o "$holder_out" >/dev/null
+dotnet publish "$repo/tests/wine/FileHolder/FileHolder.csproj" -c Release -r win-x64 --self-contained true \
+  -p:PublishSingleFile=false --nologo -v quiet -o "$holder_out" >/dev/null
 shim=$("$repo/tests/native/build.sh")
 step_done "file holder + fault shim"
 
@@ -106,7 +107,7 @@ export DOTNET_EnableWriteXorExecute=${DOTNET_EnableWriteXorExecute:-0}
 
 # --- 4. The suite --------------------------------------------------------------------------------
 rc=0
-WINE=$WINE SESSIONAPI_EXE="$exe" FILEHOLDER_DLL="$holder_out/FileHolder.dll" LANE_WORK="$work" \
+WINE=$WINE SESSIONAPI_EXE="$exe" FILEHOLDER_EXE="$holder_out/FileHolder.exe" LANE_WORK="$work" \
   node "$here/e2e.mjs" || rc=$?
 step_done "e2e suite (node)"
 keep=$((rc != 0))

@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ISessionStore>(provider => provider.GetRequiredService<SessionStore>());
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<WriterWarmUp>();
         return services;
     }
 }

@@ -9,6 +9,9 @@ namespace SessionApi.Writer;
 /// target (validated, hashed, fsynced), then replace through the resilience pipeline (rename, or
 /// the verified copy where rename is refused as cross-device). A failed save leaves the previous
 /// document and no temp file behind; see <see cref="StorageWriteException"/> for the one exception.
+/// The pipelines may be built lazily (see <see cref="WarmUp"/>): building them (Polly's option
+/// validation, telemetry) is the largest single step of a start, and an empty root needs no write
+/// before the server is ready.
 /// </summary>
 /// <remarks>
 /// The writer's one surface: the store writes, promotes, deletes, probes, inspects and moves files
@@ -16,8 +19,8 @@ namespace SessionApi.Writer;
 /// </remarks>
 public sealed partial class DurableWriter
 {
-    private readonly ResiliencePipeline<WriteMode> pipeline;
-    private readonly ResiliencePipeline deletePipeline;
+    private readonly Lazy<ResiliencePipeline<WriteMode>> pipeline;
+    private readonly Lazy<ResiliencePipeline> deletePipeline;
     private readonly WriteModeTracker modeTracker;
     private readonly ILogger<DurableWriter> logger;
     private readonly TempFileCreator tempFiles;
@@ -25,6 +28,17 @@ public sealed partial class DurableWriter
     internal DurableWriter(
         ResiliencePipeline<WriteMode> pipeline,
         ResiliencePipeline deletePipeline,
+        WriteModeTracker modeTracker,
+        WriterCounters counters,
+        ILogger<DurableWriter> logger,
+        TempFileCreator tempFiles)
+        : this(new Lazy<ResiliencePipeline<WriteMode>>(pipeline), new Lazy<ResiliencePipeline>(deletePipeline), modeTracker, counters, logger, tempFiles)
+    {
+    }
+
+    internal DurableWriter(
+        Lazy<ResiliencePipeline<WriteMode>> pipeline,
+        Lazy<ResiliencePipeline> deletePipeline,
         WriteModeTracker modeTracker,
         WriterCounters counters,
         ILogger<DurableWriter> logger,
@@ -46,6 +60,23 @@ public sealed partial class DurableWriter
 
     /// <summary>How temp files are created in the root now (diagnostics' <c>tempCreateMode</c>).</summary>
     public TempCreateMode CurrentTempCreateMode => tempFiles.CurrentMode;
+
+    /// <summary>
+    /// Builds the pipelines now, so the first save does not pay for it. A failure is logged here and
+    /// thrown again by the first save that needs the pipeline (Lazy keeps it).
+    /// </summary>
+    public void WarmUp()
+    {
+        try
+        {
+            _ = pipeline.Value;
+            _ = deletePipeline.Value;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
+        {
+            LogWarmUpFailed(logger, e);
+        }
+    }
 
     public async Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
     {
@@ -139,7 +170,7 @@ public sealed partial class DurableWriter
         {
             // Once per replace, before any strategy runs: covers rename and verified copy alike.
             DurableFileSystem.ThrowIfReadOnly(staged.TargetPath);
-            var mode = await pipeline.ExecuteAsync(
+            var mode = await pipeline.Value.ExecuteAsync(
                 static (_, document) =>
                 {
                     DurableFileSystem.ReplaceTempByRename(document.TempPath, document.TargetPath);
@@ -177,7 +208,7 @@ public sealed partial class DurableWriter
         try
         {
             DurableFileSystem.ThrowIfReadOnly(targetPath);
-            await deletePipeline.ExecuteAsync(
+            await deletePipeline.Value.ExecuteAsync(
                 static (path, _) =>
                 {
                     File.Delete(path);
@@ -207,6 +238,9 @@ public sealed partial class DurableWriter
                 : "The storage is not writable right now (read-only, failing, or held by another program).";
         return new StorageWriteException(kind, message, cause, temporaryFileKept);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Building the writer's resilience pipelines failed; saves will fail with the same error")]
+    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Saving {Path} failed ({Kind}, {OsError}); temp file kept for recovery: {TempKept}")]
     private static partial void LogSaveFailed(ILogger logger, string path, StorageFailureKind kind, string osError, bool tempKept, Exception exception);
