@@ -16,11 +16,11 @@ public static class DiagnosticsApi
             .WithSummary("Storage diagnostics")
             .WithDescription("Version, storage root, the replace strategy the root currently needs (writeMode: "
                 + "'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), "
-                + "write counters, free space and the files startup recovery quarantined.");
+                + "write counters, free space, the files startup recovery quarantined, and the versions and trash kept (counts and bytes).");
         return app;
     }
 
-    internal static Ok<DiagnosticsInfo> GetDiagnostics(ISessionStore store)
+    internal static Ok<DiagnosticsInfo> GetDiagnostics(ISessionStore store, ISessionHistory history)
     {
         var d = store.GetDiagnostics();
         return TypedResults.Ok(new DiagnosticsInfo(
@@ -30,6 +30,6 @@ public static class DiagnosticsApi
             d.Counters,
             d.FreeBytes,
             d.SessionCount,
-            d.Quarantined));
+            d.Quarantined) { History = history.GetHistoryDiagnostics() });
     }
 }

@@ -18,10 +18,15 @@ public static class StorageServiceCollectionExtensions
             .Bind(configuration.GetSection(StorageOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
+        services.AddOptions<TrashOptions>().Bind(configuration.GetSection(TrashOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TrashOptions>, TrashOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ISessionStore>(provider => provider.GetRequiredService<SessionStore>());
+        services.AddSingleton<ISessionHistory>(provider => provider.GetRequiredService<SessionStore>());
         services.AddHostedService<StorageStartup>();
         return services;
     }

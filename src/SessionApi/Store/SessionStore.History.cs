@@ -1,0 +1,81 @@
+using SessionApi.Writer;
+
+namespace SessionApi.Store;
+
+/// <summary>The store's versions and trash (see <see cref="SessionHistory"/> for the files and retention).</summary>
+public sealed partial class SessionStore : ISessionHistory
+{
+    /// <summary>A kept document was accepted once: restoring it must not fail on a limit lowered since.</summary>
+    private static readonly DocumentLimits RestoreLimits = new(long.MaxValue, 1000);
+
+    public IReadOnlyList<SessionVersion>? ListVersions(SessionId id) =>
+        history.ListVersions(id) ?? (index.ContainsKey(id) ? [] : null);
+
+    public (SessionVersion Version, Stream Content)? OpenVersion(SessionId id, string version)
+    {
+        if (history.FindVersion(id, version) is not { } kept || SessionHistory.Open(kept) is not { } content)
+        {
+            return null;
+        }
+
+        return (new SessionVersion(kept.Name, kept.Size, kept.At, kept.ETag), content);
+    }
+
+    public async Task<RestoreResult> RestoreVersionAsync(SessionId id, string version, Precondition precondition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(precondition);
+        using var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+        var current = index.GetValueOrDefault(id);
+        if (history.FindVersion(id, version) is not { } kept)
+        {
+            return new RestoreResult(RestoreOutcome.NotFound, current);
+        }
+
+        if (!precondition.IsSatisfiedBy(current?.ETag))
+        {
+            return new RestoreResult(RestoreOutcome.PreconditionFailed, current);
+        }
+
+        // Under the session's lock nothing prunes this session's versions except a save of another
+        // session over the total limit: then the version is gone and so is the restore.
+        var content = SessionHistory.Open(kept);
+        if (content is null)
+        {
+            return new RestoreResult(RestoreOutcome.NotFound, current);
+        }
+
+        await using (content.ConfigureAwait(false))
+        {
+            var restored = await WriteLockedAsync(id, current, content, RestoreLimits, cancellationToken).ConfigureAwait(false);
+            return new RestoreResult(current is null ? RestoreOutcome.Created : RestoreOutcome.Replaced, restored);
+        }
+    }
+
+    public IReadOnlyList<TrashedSession> ListTrash() => history.ListTrash();
+
+    public async Task<RestoreResult> RestoreFromTrashAsync(SessionId id, CancellationToken cancellationToken)
+    {
+        using var sessionLock = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+        if (index.TryGetValue(id, out var current))
+        {
+            return new RestoreResult(RestoreOutcome.AlreadyExists, current);
+        }
+
+        if (history.NewestTrash(id) is not { } trashed || SessionHistory.Open(trashed) is not { } content)
+        {
+            return new RestoreResult(RestoreOutcome.NotFound, null);
+        }
+
+        SessionInfo restored;
+        await using (content.ConfigureAwait(false))
+        {
+            restored = await WriteLockedAsync(id, current: null, content, RestoreLimits, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Only once the session is durable again: a crash before this leaves both, never neither.
+        history.RemoveTrash(trashed);
+        return new RestoreResult(RestoreOutcome.Created, restored);
+    }
+
+    public HistoryDiagnostics GetHistoryDiagnostics() => history.GetDiagnostics();
+}
