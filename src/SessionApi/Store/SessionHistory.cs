@@ -31,6 +31,8 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
     {
         foreach (var shelf in new[] { versions, trash })
         {
+            // The files are the truth; whatever recovery recorded before this point is on disk too.
+            shelf.Clear();
             if (!Directory.Exists(shelf.Folder))
             {
                 continue;
@@ -351,6 +353,13 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
             }
 
             return false;
+        }
+
+        public void Clear()
+        {
+            bySession.Clear();
+            Count = 0;
+            Bytes = 0;
         }
 
         public void Sort(SessionId id)

@@ -78,4 +78,18 @@ public sealed partial class SessionStore : ISessionHistory
     }
 
     public HistoryDiagnostics GetHistoryDiagnostics() => history.GetDiagnostics();
+
+    /// <summary>
+    /// Recovery is about to promote a temp over a complete document (a save a crash interrupted after
+    /// it was staged): that is a replace too, so the document becomes a version first.
+    /// </summary>
+    private async Task KeepReplacedByRecoveryAsync(SessionId id, InspectedFile document)
+    {
+        var replaced = new SessionInfo(id.Value, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromHash(document.Hash));
+        if (history.PlanVersion(id, replaced) is { } version && !File.Exists(version.Kept.Path))
+        {
+            await writer.KeepCopyAsync(document.Path, version.Kept.Path).ConfigureAwait(false);
+            history.CommitIfWritten(version);
+        }
+    }
 }

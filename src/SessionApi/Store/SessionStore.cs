@@ -40,9 +40,9 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         this.writer = writer;
         this.logger = logger;
         quarantine = new Quarantine(Root, timeProvider);
-        recovery = new SessionRecovery(Root, writer, quarantine, logger);
         this.timeProvider = timeProvider;
         history = new SessionHistory(Root, historyOptions?.Value ?? new HistoryOptions(), trashOptions?.Value ?? new TrashOptions(), logger);
+        recovery = new SessionRecovery(Root, writer, quarantine, logger, KeepReplacedByRecoveryAsync);
     }
 
     public string Root { get; }

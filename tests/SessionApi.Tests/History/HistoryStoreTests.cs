@@ -196,6 +196,25 @@ public sealed class HistoryStoreTests : IDisposable
         Assert.Equal(Doc(9), File.ReadAllText(root.File("a.json")));
     }
 
+    [Fact]
+    public async Task A_temp_that_recovery_promotes_over_a_complete_document_keeps_that_document_as_a_version()
+    {
+        // A save a crash interrupted after its body was staged: recovery finishes it, and that replace
+        // keeps the document it replaces like any other.
+        await File.WriteAllTextAsync(root.File("a.json"), Doc(1));
+        File.SetLastWriteTimeUtc(root.File("a.json"), DateTime.UtcNow.AddMinutes(-1));
+        await File.WriteAllTextAsync(root.File("a.json.0123456789ab.tmp"), Doc(2));
+
+        using var store = harness.CreateStore(root.Path);
+        var report = await store.OpenAsync(default);
+
+        Assert.Single(report.Promoted);
+        Assert.Equal(Doc(2), File.ReadAllText(root.File("a.json")));
+        var version = Assert.Single(store.ListVersions(Id("a"))!);
+        Assert.Equal(Doc(1), File.ReadAllText(VersionPath("a", version)));
+        Assert.Equal(1, store.GetHistoryDiagnostics().Versions);
+    }
+
     [SkippableFact]
     public async Task Where_renames_work_a_version_is_the_replaced_file_itself_not_a_copy()
     {
