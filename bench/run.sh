@@ -14,7 +14,7 @@
 #   QUICK=1           fewer iterations (a smoke run, ~1 minute)
 #   SKIP_BUILD=1      use the already published server
 #   SKIP_BDN=1        skip BenchmarkDotNet
-#   ONLY=saves,fallback,startup,scale   run some sections of the Node benchmark only
+#   ONLY=saves,fallback,history,startup,scale   run some sections of the Node benchmark only
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"

@@ -47,8 +47,7 @@ public static class HistoryApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
+            .ProducesStorageProblems();
 
         var trash = app.MapGroup("/trash").WithTags("Trash").RequireAuthorization();
 
@@ -66,8 +65,7 @@ public static class HistoryApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
+            .ProducesStorageProblems();
 
         return app;
     }
@@ -76,7 +74,7 @@ public static class HistoryApi
     {
         if (!SessionId.TryParse(id, out var sessionId))
         {
-            return InvalidId();
+            return SessionsApi.InvalidId();
         }
 
         return history.ListVersions(sessionId) is { } items
@@ -129,8 +127,7 @@ public static class HistoryApi
             { Outcome: RestoreOutcome.Created, Session: { } created } => Created(context, created),
             { Outcome: RestoreOutcome.Replaced, Session: { } replaced } => Replaced(context, replaced),
             { Outcome: RestoreOutcome.NotFound } => VersionNotFound(sessionId, version),
-            _ => Problems.Result(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed,
-                $"Session '{sessionId}' does not have the ETag given in If-Match."),
+            _ => SessionsApi.PreconditionFailed($"Session '{sessionId}' does not have the ETag given in If-Match."),
         };
     }
 
@@ -144,7 +141,7 @@ public static class HistoryApi
     {
         if (!SessionId.TryParse(id, out var sessionId))
         {
-            return InvalidId();
+            return SessionsApi.InvalidId();
         }
 
         var result = await history.RestoreFromTrashAsync(sessionId, cancellationToken).ConfigureAwait(false);
@@ -156,6 +153,11 @@ public static class HistoryApi
             _ => Problems.Result(StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"The trash holds no session '{sessionId}'."),
         };
     }
+
+    /// <summary>A restore writes like a save: the storage may be full (507) or unavailable (503).</summary>
+    private static RouteHandlerBuilder ProducesStorageProblems(this RouteHandlerBuilder builder) => builder
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .ProducesProblem(StatusCodes.Status507InsufficientStorage);
 
     private static Created<SessionInfo> Created(HttpContext context, SessionInfo session)
     {
@@ -170,12 +172,9 @@ public static class HistoryApi
     }
 
     private static ProblemHttpResult? Validate(string id, string version, out SessionId sessionId) =>
-        !SessionId.TryParse(id, out sessionId) ? InvalidId()
+        !SessionId.TryParse(id, out sessionId) ? SessionsApi.InvalidId()
         : !VersionName.IsValid(version) ? Problems.Result(StatusCodes.Status400BadRequest, ProblemCodes.InvalidVersion, VersionName.Rule)
         : null;
-
-    private static ProblemHttpResult InvalidId() =>
-        Problems.Result(StatusCodes.Status400BadRequest, ProblemCodes.InvalidId, SessionId.Rule);
 
     private static ProblemHttpResult VersionNotFound(SessionId id, string version) =>
         Problems.Result(StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"Session '{id}' has no version '{version}'.");

@@ -24,7 +24,8 @@ public sealed class HistoryOptions
     /// <summary>
     /// A replaced document saved within this time of the newest version's window replaces that
     /// version instead of adding one (default 10 s), so a chat streaming a save every 200 ms keeps
-    /// one version per 10 s rather than 50 versions of the last 10 s. Zero keeps every save.
+    /// one version per 10 s rather than 50 versions of the last 10 s. A smaller document never merges
+    /// away a larger version (a bad save must not erase what it replaced). Zero keeps every save.
     /// </summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]

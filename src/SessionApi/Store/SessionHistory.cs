@@ -18,6 +18,7 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
     public const string TrashFolderName = ".trash";
 
     private readonly Lock gate = new();
+    private Task removals = Task.CompletedTask;
     private readonly Shelf versions = new(Path.Combine(root, HistoryFolderName));
     private readonly Shelf trash = new(Path.Combine(root, TrashFolderName));
 
@@ -80,9 +81,13 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
             }
 
             // The window is anchored at the first version of a run of merges, so a session saved every
-            // 200 ms for an hour keeps one version per window, not one for the whole hour.
+            // 200 ms for an hour keeps one version per window, not one for the whole hour. A document
+            // smaller than the newest version never merges it away: a chat only grows while it
+            // streams, and a shrink is what the app's bad save looks like; the version before it must
+            // survive the next save.
             var at = new DateTimeOffset(current.UpdatedAt.UtcDateTime, TimeSpan.Zero);
-            var merge = newest is not null && at >= newest.MergeAnchor && at - newest.MergeAnchor < options.MergeWindow;
+            var merge = newest is not null && at >= newest.MergeAnchor && at - newest.MergeAnchor < options.MergeWindow
+                && current.Size >= newest.Size;
             var kept = new KeptFile(id, name, VersionNameTime(name), current.ETag, current.Size, versions.PathOf(id, name))
             {
                 MergeAnchor = merge ? newest!.MergeAnchor : at,
@@ -98,7 +103,7 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
         {
             if (plan.Replaces is { } replaced && versions.Remove(replaced))
             {
-                TryDelete(replaced);
+                RemoveLater([replaced]);
             }
 
             versions.Add(plan.Kept);
@@ -241,11 +246,41 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
             }
         }
 
-        foreach (var file in doomed)
+        if (doomed.Count > 0)
         {
-            TryDelete(file);
+            lock (gate)
+            {
+                RemoveLater(doomed);
+            }
         }
     }
+
+    /// <summary>Completes once every file the index dropped so far is deleted (tests, shutdown).</summary>
+    public Task WhenRemovedAsync()
+    {
+        lock (gate)
+        {
+            return removals;
+        }
+    }
+
+    /// <summary>
+    /// Deletes files the index no longer lists, one after another, off the save's path: a save's
+    /// answer never waits for pruning. A file left by a crash is listed again at the next start and
+    /// pruned then. The caller holds <c>gate</c>.
+    /// </summary>
+    private void RemoveLater(List<KeptFile> files) =>
+        removals = removals.ContinueWith(
+            _ =>
+            {
+                foreach (var file in files)
+                {
+                    TryDelete(file);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
 
     private async Task FinishInterruptedWritesAsync(string folder, DurableWriter writer, Quarantine quarantine, RecoveryReport report)
     {

@@ -79,6 +79,9 @@ public sealed partial class SessionStore : ISessionHistory
 
     public HistoryDiagnostics GetHistoryDiagnostics() => history.GetDiagnostics();
 
+    /// <summary>Completes when the files pruning has dropped from the index are deleted.</summary>
+    internal Task WhenHistoryPrunedAsync() => history.WhenRemovedAsync();
+
     /// <summary>
     /// Recovery is about to promote a temp over a complete document (a save a crash interrupted after
     /// it was staged): that is a replace too, so the document becomes a version first.

@@ -9,6 +9,8 @@ public sealed partial class DurableWriter
     /// </summary>
     private static readonly DocumentLimits KeptCopyLimits = new(long.MaxValue, 1000);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownDirectories = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Makes <paramref name="destinationPath"/> (a new file) a durable copy of <paramref name="sourcePath"/>:
     /// a hard link where the file system allows it and renames work (no byte copied), else a copy
@@ -36,7 +38,7 @@ public sealed partial class DurableWriter
 
     private async Task<PreviousKept> KeepPreviousAsync(StagedDocument staged, KeepPrevious keep)
     {
-        if (staged.Hash.AsSpan().SequenceEqual(keep.PreviousHash) || !File.Exists(staged.TargetPath))
+        if (staged.Hash.AsSpan().SequenceEqual(keep.PreviousHash))
         {
             return PreviousKept.No;
         }
@@ -44,6 +46,10 @@ public sealed partial class DurableWriter
         try
         {
             return await KeepAsync(staged.TargetPath, keep.Path).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return PreviousKept.No; // removed by hand: nothing to keep
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageWriteException)
         {
@@ -117,10 +123,12 @@ public sealed partial class DurableWriter
         };
     }
 
-    private static void EnsureDirectory(string directory)
+    private void EnsureDirectory(string directory)
     {
-        if (Directory.Exists(directory))
+        // One stat per folder and process, not per save.
+        if (knownDirectories.ContainsKey(directory) || Directory.Exists(directory))
         {
+            knownDirectories.TryAdd(directory, 0);
             return;
         }
 
@@ -128,5 +136,6 @@ public sealed partial class DurableWriter
         EnsureDirectory(parent);
         Directory.CreateDirectory(directory);
         DurableFileSystem.FlushDirectory(parent);
+        knownDirectories.TryAdd(directory, 0);
     }
 }

@@ -43,9 +43,26 @@ public sealed class HistoryStoreTests : IDisposable
         }
 
         // One run of saves inside the window: the newest document it replaced is the one version.
+        await store.WhenHistoryPrunedAsync();
         var version = Assert.Single(store.ListVersions(Id("a"))!);
         Assert.Equal(Doc(4), File.ReadAllText(VersionPath("a", version)));
         Assert.Single(Directory.GetFiles(Path.Combine(root.Path, ".history", "a")));
+    }
+
+    [Fact]
+    public async Task A_bad_save_inside_the_merge_window_cannot_merge_away_the_good_version_before_it()
+    {
+        using var store = harness.CreateStore(root.Path, history: new HistoryOptions { MergeWindow = TimeSpan.FromHours(1) });
+        await store.OpenAsync(default);
+        await Save(store, "a", Doc(1, 100));
+        await Save(store, "a", Doc(2, 5000)); // the long conversation
+        await Save(store, "a", "{}"); // the app's bad save
+        await Save(store, "a", "{\"n\":0}"); // and the next save, seconds later
+
+        // The good document became a version when the bad save replaced it, and the bad one (smaller)
+        // did not replace it in turn: it was added.
+        var versions = store.ListVersions(Id("a"))!.Select(v => File.ReadAllText(VersionPath("a", v))).ToList();
+        Assert.Equal(["{}", Doc(2, 5000)], versions);
     }
 
     [Fact]
@@ -58,6 +75,7 @@ public sealed class HistoryStoreTests : IDisposable
             await Save(store, "a", Doc(n));
         }
 
+        await store.WhenHistoryPrunedAsync();
         var versions = store.ListVersions(Id("a"))!;
         Assert.Equal([Doc(5), Doc(4), Doc(3)], versions.Select(v => File.ReadAllText(VersionPath("a", v))));
         Assert.Equal(3, Directory.GetFiles(Path.Combine(root.Path, ".history", "a")).Length);
@@ -122,6 +140,7 @@ public sealed class HistoryStoreTests : IDisposable
         Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync(Id("b"), Precondition.None, default));
 
         Assert.Equal(["b"], store.ListTrash().Select(t => t.Id));
+        await store.WhenHistoryPrunedAsync();
         Assert.False(Directory.Exists(Path.Combine(root.Path, ".trash", "a")) && Directory.GetFiles(Path.Combine(root.Path, ".trash", "a")).Length > 0);
     }
 
