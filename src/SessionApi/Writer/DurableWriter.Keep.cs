@@ -1,3 +1,5 @@
+using Polly.Timeout;
+
 namespace SessionApi.Writer;
 
 /// <summary>Keeping a copy of a document before it is replaced or deleted: previous versions and the trash.</summary>
@@ -22,7 +24,7 @@ public sealed partial class DurableWriter
     {
         try
         {
-            var kept = await KeepAsync(sourcePath, destinationPath).ConfigureAwait(false);
+            var kept = await KeepWithRetriesAsync(sourcePath, destinationPath).ConfigureAwait(false);
             if (kept == PreviousKept.Linked)
             {
                 FlushKeptLink(destinationPath);
@@ -30,7 +32,7 @@ public sealed partial class DurableWriter
 
             return kept;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutRejectedException)
         {
             throw Failure(e, destinationPath, temporaryFileKept: false);
         }
@@ -45,13 +47,13 @@ public sealed partial class DurableWriter
 
         try
         {
-            return await KeepAsync(staged.TargetPath, keep.Path).ConfigureAwait(false);
+            return await KeepWithRetriesAsync(staged.TargetPath, keep.Path).ConfigureAwait(false);
         }
         catch (FileNotFoundException)
         {
             return PreviousKept.No; // removed by hand: nothing to keep
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageWriteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageWriteException or TimeoutRejectedException)
         {
             // The save fails with the document untouched: a replace that cannot keep what it replaces
             // is not done at all.
@@ -65,6 +67,17 @@ public sealed partial class DurableWriter
             throw Failure(e, keep.Path, temporaryFileKept: false);
         }
     }
+
+    /// <summary>
+    /// Reading the document to keep meets what replacing and deleting it meet (an antivirus or another
+    /// program holding it: sharing violations, passing access denied), so it gets the same retry
+    /// budget and transient retry as a delete.
+    /// </summary>
+    private async Task<PreviousKept> KeepWithRetriesAsync(string sourcePath, string destinationPath) =>
+        await deletePipeline.ExecuteAsync(
+            async (paths, _) => await KeepAsync(paths.Source, paths.Destination).ConfigureAwait(false),
+            (Source: sourcePath, Destination: destinationPath),
+            CancellationToken.None).ConfigureAwait(false);
 
     private async Task<PreviousKept> KeepAsync(string sourcePath, string destinationPath)
     {
