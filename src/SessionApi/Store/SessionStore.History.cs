@@ -89,6 +89,15 @@ public sealed partial class SessionStore : ISessionHistory
     private async Task KeepReplacedByRecoveryAsync(SessionId id, InspectedFile document)
     {
         var replaced = new SessionInfo(id.Value, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromHash(document.Hash));
+        var name = Path.Combine(Root, SessionHistory.HistoryFolderName, id.Value, VersionName.Format(replaced.UpdatedAt, replaced.ETag) + SessionId.FileExtension);
+        if (File.Exists(name) && writer.CurrentMode != WriteMode.AtomicRename)
+        {
+            // The crash came between linking this version and the rename, and the root now refuses
+            // renames: the promotion will rewrite the document in place, so the version that shares
+            // its file must become a copy first (the document is intact until then).
+            File.Delete(name);
+        }
+
         if (history.PlanVersion(id, replaced) is { } version && !File.Exists(version.Kept.Path))
         {
             await writer.KeepCopyAsync(document.Path, version.Kept.Path).ConfigureAwait(false);

@@ -235,6 +235,36 @@ public sealed class HistoryStoreTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_version_linked_before_a_crash_survives_a_promotion_by_verified_copy_after_restart()
+    {
+        // kill -9 between linking the version and the rename, and the next start finds renames refused.
+        using var refusing = new TempRoot(RealFaults.ExdevParent);
+        var history = Directory.CreateDirectory(Path.Combine(refusing.Path, ".history", "a")).FullName;
+        await File.WriteAllTextAsync(refusing.File("a.json"), Doc(1, 300));
+        File.SetLastWriteTimeUtc(refusing.File("a.json"), DateTime.UtcNow.AddMinutes(-1));
+        var (_, hash) = FileHashing.HashFile(refusing.File("a.json"));
+        var name = Path.Combine(history, $"{File.GetLastWriteTimeUtc(refusing.File("a.json")):yyyyMMdd't'HHmmssfff'z'}-{Convert.ToHexStringLower(hash)}.json");
+        var ln = new ProcessStartInfo("ln", [refusing.File("a.json"), name]);
+        ln.Environment.Remove("LD_PRELOAD"); // the link was made while the root still allowed it
+        using (var linking = Process.Start(ln)!)
+        {
+            await linking.WaitForExitAsync();
+            Assert.Equal(0, linking.ExitCode);
+        }
+
+        Assert.Equal(Inode(refusing.File("a.json")), Inode(name));
+        await File.WriteAllTextAsync(refusing.File("a.json.0123456789ab.tmp"), Doc(2));
+
+        using var store = harness.CreateStore(refusing.Path);
+        await store.OpenAsync(default);
+
+        Assert.Equal(WriteMode.VerifiedCopy, harness.Writer.CurrentMode);
+        Assert.Equal(Doc(2), File.ReadAllText(refusing.File("a.json")));
+        var version = Assert.Single(store.ListVersions(Id("a"))!);
+        Assert.Equal(Doc(1, 300), File.ReadAllText(Path.Combine(history, version.Version + ".json")));
+    }
+
+    [SkippableFact]
     public async Task Where_renames_work_a_version_is_the_replaced_file_itself_not_a_copy()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "inode numbers are read with stat(1)");
