@@ -18,7 +18,7 @@
 #   SKIP_BUILD=1      use the already published server
 #   SKIP_BDN=1        skip BenchmarkDotNet
 #   SKIP_DELIVERABLE=1  skip the deliverable's sizes and start-up ratios (they build 5 more publishes)
-#   ONLY=saves,fallback,startup,scale   run some sections of the Node benchmark only
+#   ONLY=saves,fallback,history,startup,scale   run some sections of the Node benchmark only
 #   BASELINE_EXE=<binary>   another build of the server (e.g. main's publish) saved 1 MB with renames
 #                     refused in the same rounds: the row "this build vs baseline" prices a writer change
 set -euo pipefail

@@ -13,7 +13,7 @@ namespace SessionApi.Client;
 /// carries the base address, the bearer token and the resilience pipeline. Every error answer
 /// throws <see cref="SessionApiException"/>.
 /// </remarks>
-public sealed class SessionApiClient
+public sealed partial class SessionApiClient
 {
     private readonly SessionApiTransport transport;
 

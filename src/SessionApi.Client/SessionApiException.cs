@@ -92,6 +92,7 @@ public static class SessionApiErrorCodes
     public const string BadRequest = "bad_request";
     public const string InvalidHeader = "invalid_header";
     public const string InvalidId = "invalid_id";
+    public const string InvalidVersion = "invalid_version";
     public const string InvalidJson = "invalid_json";
     public const string NotAnObject = "not_an_object";
     public const string TooDeep = "too_deep";
@@ -102,6 +103,7 @@ public static class SessionApiErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string PreconditionFailed = "precondition_failed";
+    public const string AlreadyExists = "already_exists";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string RateLimited = "rate_limited";
     public const string InternalError = "internal_error";

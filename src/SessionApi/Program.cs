@@ -26,6 +26,7 @@ return await CompanionHost.RunAsync(
         app.UseCompanionAuth();
         app.MapHealthApi();
         app.MapSessionsApi();
+        app.MapHistoryApi();
         app.MapDiagnosticsApi();
         app.MapApiDocs();
     }).ConfigureAwait(false);

@@ -2,6 +2,7 @@
 (and the fault shim, for a symptom) preloaded, runs the client steps, and appends the driver's
 lines (baseline, versions, acknowledgements) to the same log the recorder writes. Returns the log.
 """
+import json
 import os
 import threading
 import time
@@ -44,18 +45,33 @@ def record(workload, exe: str, work: str, recorder: str, faultshim: str) -> str:
            "LD_PRELOAD": " ".join(p for p in (recorder, faultshim if workload.faults else "") if p)}
     for variable in workload.faults:
         env[variable] = os.path.realpath(root)
-    server = Server(exe, root, env, os.path.join(work, "recording.stderr"))
+    server = Server(exe, root, env, os.path.join(work, "recording.stderr"), args=workload.args)
     counts = {}
+
+    def save_like(session, content, method, path, body, connection):
+        # A restore makes earlier bytes current again: to the checker it is a save of those bytes,
+        # so it gets a version number of its own and is acknowledged the same way.
+        n = counts.get(session, 0)
+        counts[session] = n + 1
+        line("V", session, n, content.hex())
+        status, _ = server.request(method, path, body, connection)
+        if status in (200, 201):
+            line("A", "save", session, n)
 
     def run(step, connection=None):
         session = step[1]
         if step[0] == "save":
-            n = counts.get(session, 0)
-            counts[session] = n + 1
-            line("V", session, n, step[2].hex())
-            status, _ = server.request("PUT", f"/sessions/{session}", step[2], connection)
-            if status in (200, 201):
-                line("A", "save", session, n)
+            save_like(session, step[2], "PUT", f"/sessions/{session}", step[2], connection)
+        elif step[0] == "restore-trash":
+            # Brings back what the session's delete moved to the trash (the workload names those bytes).
+            save_like(session, step[2], "POST", f"/trash/{session}/restore", None, connection)
+        elif step[0] == "restore-version":
+            # Restores the newest previous version; its bytes are read first (they are one the client sent).
+            status, body = server.request("GET", f"/sessions/{session}/versions", None, connection)
+            version = json.loads(body)["items"][0]["version"]
+            status, content = server.request("GET", f"/sessions/{session}/versions/{version}", None, connection)
+            assert status == 200, f"version {version} of {session}: {status}"
+            save_like(session, content, "POST", f"/sessions/{session}/versions/{version}/restore", None, connection)
         else:
             line("Q", session)
             status, _ = server.request("DELETE", f"/sessions/{session}", None, connection)

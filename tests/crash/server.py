@@ -17,7 +17,7 @@ class ServerError(Exception):
 
 
 class Server:
-    def __init__(self, exe: str, root: str, env: dict, stderr_path: str, timeout: float = 30.0):
+    def __init__(self, exe: str, root: str, env: dict, stderr_path: str, timeout: float = 30.0, args: tuple = ()):
         self.token = secrets.token_hex(16)
         full_env = {k: v for k, v in os.environ.items() if k not in ("ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS")}
         full_env.update(env)
@@ -27,7 +27,7 @@ class Server:
         # The logs go to a file: an undrained pipe would stall the server once it filled up.
         with open(stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(
-                (["dotnet", exe] if exe.endswith(".dll") else [exe]) + ["--urls", "http://127.0.0.1:0", f"--Storage:Root={root}"],
+                (["dotnet", exe] if exe.endswith(".dll") else [exe]) + ["--urls", "http://127.0.0.1:0", f"--Storage:Root={root}", *args],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=full_env)
         line = self._ready_line(timeout)
         self.url = urlparse(json.loads(line)["url"])

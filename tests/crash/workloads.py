@@ -1,8 +1,10 @@
 """The workloads the checker records. Each is data: a starting folder, the client's steps, and the
 fault-shim switches that give the root an MSIX symptom. Adding a symptom is adding an entry.
 
-A step is ("save", id, bytes), ("delete", id), or ("together", [steps]): steps of distinct sessions
-sent at once by separate clients. Versions are numbered per id in step order.
+A step is ("save", id, bytes), ("delete", id), ("restore-trash", id, bytes it brings back),
+("restore-version", id) (the newest previous version), or ("together", [steps]): steps of distinct
+sessions sent at once by separate clients. Versions are numbered per id in step order; a restore is
+a version of its own (earlier bytes made current again).
 """
 import json
 from dataclasses import dataclass, field
@@ -37,6 +39,20 @@ CONCURRENT_STEPS = [
     ("together", [("delete", "a"), ("save", "b", document("b", 1, LARGE)), ("save", "c", document("c", 1))]),
 ]
 
+# History and trash: every replace keeps a version (hard link, or a copy where links or renames are
+# refused), a delete moves the document to the trash, and both come back by restore.
+RESTORE_STEPS = [
+    ("save", "a", document("a", 0)),
+    ("save", "a", document("a", 1, LARGE)),
+    ("restore-version", "a"),
+    ("save", "b", document("b", 0)),
+    ("delete", "b"),
+    ("restore-trash", "b", document("b", 0)),
+    ("save", "a", document("a", 2)),
+    ("delete", "a"),
+    ("restore-trash", "a", document("a", 2)),
+]
+
 # A folder as earlier writers left it (the MSIX bug strands temps that hold the only good copies):
 # (file name, bytes, age in seconds), plus which version each session's recovery must bring back.
 STRANDED = [
@@ -58,6 +74,7 @@ class Workload:
     stranded: list = field(default_factory=list)   # the starting folder
     expected: dict = field(default_factory=dict)   # id -> versions it holds before the run (acknowledged)
     faults: tuple = ()                             # fault-shim variables pointed at the root
+    args: tuple = ()                               # extra server arguments
 
 
 WORKLOADS = [
@@ -72,6 +89,10 @@ WORKLOADS = [
              steps=CRUD_STEPS, faults=("FAULTSHIM_EEXIST_DIR",)),
     Workload("enoent-crud", "create, replace, delete; renames of present temps refused with ENOENT",
              steps=CRUD_STEPS, faults=("FAULTSHIM_ENOENT_DIR",)),
+    Workload("rename-restore", "history and trash: versions kept, restored, deleted to the trash and back; renames work",
+             steps=RESTORE_STEPS, args=("--History:MergeWindow=00:00:00",)),
+    Workload("exdev-restore", "history and trash with renames (and links) refused: kept copies, verified copies",
+             steps=RESTORE_STEPS, faults=("FAULTSHIM_EXDEV_DIR",), args=("--History:MergeWindow=00:00:00",)),
     Workload("rename-recovery", "startup recovery of stranded temps, interrupted; renames work",
              stranded=STRANDED, expected=STRANDED_EXPECTED),
     Workload("exdev-recovery", "startup recovery of stranded temps, interrupted; renames refused",

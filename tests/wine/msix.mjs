@@ -109,9 +109,13 @@ export async function msixSuite({ Server, group, check, note, freshDir, tmpLeft,
         const d = await server.diagnostics();
         check(`${label}: writeMode ${writeMode}, tempCreateMode ${tempCreateMode}`, d.writeMode === writeMode && d.tempCreateMode === tempCreateMode,
           `${d.writeMode} ${d.tempCreateMode}`);
-        check(`${label}: counters: ${saves} saves, no failure, ${renameRefused ? 2 + saves : 0} verified copies, ${eexist ? 3 : 0} refused exclusive creates`,
+        // History is on: local_c's older document (kept before its promotion) and the three replaced
+        // documents are versions, each a verified copy of its own where renames are refused.
+        const kept = d.history.versions + d.history.trashItems;
+        check(`${label}: history kept 4 versions under the symptom`, d.history.versions === 4, JSON.stringify(d.history));
+        check(`${label}: counters: ${saves} saves, no failure, ${renameRefused ? 2 + saves + kept : 0} verified copies, ${eexist ? 3 : 0} refused exclusive creates`,
           d.counters.saves === saves && d.counters.saveFailures === 0
-            && d.counters.crossDeviceFallbacks === (renameRefused ? 2 + saves : 0)
+            && d.counters.crossDeviceFallbacks === (renameRefused ? 2 + saves + kept : 0)
             && d.counters.exclusiveCreateRefusals === (eexist ? 3 : 0),
           JSON.stringify(d.counters));
         if (eexist) {

@@ -18,6 +18,9 @@ namespace SessionApi.Api;
 [JsonSerializable(typeof(SessionDocument))]
 [JsonSerializable(typeof(DiagnosticsInfo))]
 [JsonSerializable(typeof(QuarantinedFile))]
+[JsonSerializable(typeof(VersionList))]
+[JsonSerializable(typeof(TrashList))]
+[JsonSerializable(typeof(HistoryDiagnostics))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 // ProblemDetails.Extensions values are objects: the "code" extension is a string.

@@ -25,7 +25,11 @@ public sealed record DiagnosticsInfo(
     IReadOnlyDictionary<string, long> Counters,
     long? FreeBytes,
     int SessionCount,
-    IReadOnlyList<QuarantinedFile> Quarantined);
+    IReadOnlyList<QuarantinedFile> Quarantined)
+{
+    /// <summary>Previous versions and trash: counts and bytes.</summary>
+    public HistoryDiagnostics? History { get; init; }
+}
 
 /// <summary><c>GET /health</c>.</summary>
 public sealed record HealthInfo(string Status);

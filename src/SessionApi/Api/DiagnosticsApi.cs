@@ -20,11 +20,11 @@ public static class DiagnosticsApi
                 + "'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), "
                 + "how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root "
                 + "refuses exclusive creates of fresh names), "
-                + "write counters, free space and the files startup recovery quarantined.");
+                + "write counters, free space, the files startup recovery quarantined, and the versions and trash kept (counts and bytes).");
         return app;
     }
 
-    internal static Ok<DiagnosticsInfo> GetDiagnostics(ISessionStore store)
+    internal static Ok<DiagnosticsInfo> GetDiagnostics(ISessionStore store, ISessionHistory history)
     {
         var d = store.GetDiagnostics();
         return TypedResults.Ok(new DiagnosticsInfo(
@@ -37,6 +37,6 @@ public static class DiagnosticsApi
             d.Counters,
             d.FreeBytes,
             d.SessionCount,
-            d.Quarantined));
+            d.Quarantined) { History = history.GetHistoryDiagnostics() });
     }
 }

@@ -15,6 +15,7 @@ public static class ProblemCodes
     public const string BadRequest = "bad_request";
     public const string InvalidHeader = "invalid_header";
     public const string InvalidId = "invalid_id";
+    public const string InvalidVersion = "invalid_version";
     public const string InvalidJson = "invalid_json";
     public const string NotAnObject = "not_an_object";
     public const string TooDeep = "too_deep";
@@ -24,6 +25,7 @@ public static class ProblemCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string PreconditionFailed = "precondition_failed";
+    public const string AlreadyExists = "already_exists";
     public const string TooLarge = "too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string RateLimited = "rate_limited";
@@ -38,6 +40,7 @@ public static class ProblemCodes
         StatusCodes.Status403Forbidden => Forbidden,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status409Conflict => AlreadyExists,
         StatusCodes.Status412PreconditionFailed => PreconditionFailed,
         StatusCodes.Status413PayloadTooLarge => TooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,

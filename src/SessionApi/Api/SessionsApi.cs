@@ -184,12 +184,12 @@ public static class SessionsApi
         };
     }
 
-    private static ProblemHttpResult InvalidId() =>
+    internal static ProblemHttpResult InvalidId() =>
         Problems.Result(StatusCodes.Status400BadRequest, ProblemCodes.InvalidId, SessionId.Rule);
 
     private static ProblemHttpResult NotFound(SessionId id) =>
         Problems.Result(StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"No session '{id}'.");
 
-    private static ProblemHttpResult PreconditionFailed(string detail) =>
+    internal static ProblemHttpResult PreconditionFailed(string detail) =>
         Problems.Result(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, detail);
 }

@@ -60,7 +60,7 @@ public static class CompanionSecurityExtensions
         services.AddOptions<CorsOptions>()
             .Configure<IOptions<SecurityOptions>>((cors, security) => cors.AddDefaultPolicy(policy => policy
                 .WithOrigins(security.Value.AllowedOrigins)
-                .WithMethods(HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete)
+                .WithMethods(HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Post)
                 .WithHeaders(CompanionHeaders.CorsAllowedHeaders)
                 .WithExposedHeaders(CompanionHeaders.CorsExposedHeaders)
                 .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));

@@ -12,9 +12,10 @@ namespace SessionApi.Store;
 /// <item>a temp holding exactly the document's bytes is a leftover of a finished save and is removed;</item>
 /// <item>anything else — torn temps, unparseable documents, superseded temps — goes to quarantine.</item>
 /// </list>
-/// Nothing is deleted silently: every action is logged and reported.
+/// Nothing is deleted silently: every action is logged and reported. A complete document that a
+/// promotion replaces is first handed to <paramref name="keepReplaced"/> (the store keeps it as a version).
 /// </summary>
-internal sealed partial class SessionRecovery(string root, DurableWriter writer, Quarantine quarantine, ILogger logger)
+internal sealed partial class SessionRecovery(string root, DurableWriter writer, Quarantine quarantine, ILogger logger, Func<SessionId, InspectedFile, Task>? keepReplaced = null)
 {
     /// <summary>Recovers every session in the root and returns all that are served afterwards.</summary>
     public async Task<(RecoveryReport Report, List<(SessionId Id, SessionInfo Session)> Sessions)> RecoverAllAsync(CancellationToken cancellationToken)
@@ -91,6 +92,11 @@ internal sealed partial class SessionRecovery(string root, DurableWriter writer,
 
             try
             {
+                if (keepReplaced is not null && document is { IsCompleteObject: true })
+                {
+                    await keepReplaced(id, document).ConfigureAwait(false);
+                }
+
                 await writer.PromoteAsync(candidate, documentPath).ConfigureAwait(false);
             }
             catch (StorageWriteException e)

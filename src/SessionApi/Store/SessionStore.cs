@@ -21,6 +21,8 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private readonly SessionRecovery recovery;
     private readonly DocumentLimits limits;
     private readonly DocumentCache cache;
+    private readonly SessionHistory history;
+    private readonly TimeProvider timeProvider;
     private RootLock? rootLock;
     private PhysicalRoot physicalRoot = PhysicalRoot.Unknown;
 
@@ -28,7 +30,9 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         IOptions<StorageOptions> options,
         DurableWriter writer,
         TimeProvider timeProvider,
-        ILogger<SessionStore> logger)
+        ILogger<SessionStore> logger,
+        IOptions<HistoryOptions>? historyOptions = null,
+        IOptions<TrashOptions>? trashOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Root = options.Value.ResolveRoot();
@@ -37,7 +41,9 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         this.writer = writer;
         this.logger = logger;
         quarantine = new Quarantine(Root, timeProvider);
-        recovery = new SessionRecovery(Root, writer, quarantine, logger);
+        this.timeProvider = timeProvider;
+        history = new SessionHistory(Root, historyOptions?.Value ?? new HistoryOptions(), trashOptions?.Value ?? new TrashOptions(), logger);
+        recovery = new SessionRecovery(Root, writer, quarantine, logger, KeepReplacedByRecoveryAsync);
     }
 
     public string Root { get; }
@@ -62,6 +68,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
                 index[id] = session;
             }
 
+            await history.OpenAsync(writer, quarantine, report, timeProvider.GetUtcNow()).ConfigureAwait(false);
             LogOpened(logger, Root, index.Count, writer.CurrentMode, report.Promoted.Count, report.Quarantined.Count);
             return report;
         }
@@ -154,11 +161,19 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             return new SaveResult(SaveOutcome.PreconditionFailed, current);
         }
 
+        var saved = await WriteLockedAsync(id, current, body, limits, cancellationToken).ConfigureAwait(false);
+        return new SaveResult(current is null ? SaveOutcome.Created : SaveOutcome.Replaced, saved);
+    }
+
+    /// <summary>Writes a session's new document, keeping the one it replaces as a version; the caller holds the session's lock.</summary>
+    private async Task<SessionInfo> WriteLockedAsync(SessionId id, SessionInfo? current, Stream body, DocumentLimits documentLimits, CancellationToken cancellationToken)
+    {
         var path = PathOf(id);
+        var version = current is null ? null : history.PlanVersion(id, current);
         WrittenDocument written;
         try
         {
-            written = await writer.WriteAsync(path, body, limits, cancellationToken).ConfigureAwait(false);
+            written = await writer.WriteAsync(path, body, documentLimits, version?.Keep, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDocumentException e)
         {
@@ -166,6 +181,11 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         }
         catch (StorageWriteException e)
         {
+            if (version is not null)
+            {
+                history.CommitIfWritten(version);
+            }
+
             if (e.TemporaryFileKept)
             {
                 await RepairAfterInterruptedCopyAsync(id).ConfigureAwait(false);
@@ -177,7 +197,12 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
         var session = new SessionInfo(id.Value, written.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), ETags.FromHash(written.Hash));
         index[id] = session;
-        return new SaveResult(current is null ? SaveOutcome.Created : SaveOutcome.Replaced, session);
+        if (version is not null && written.Kept != PreviousKept.No)
+        {
+            history.Commit(version, timeProvider.GetUtcNow());
+        }
+
+        return session;
     }
 
     public async Task<DeleteResult> DeleteAsync(SessionId id, Precondition precondition, CancellationToken cancellationToken)
@@ -194,8 +219,11 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             return DeleteResult.PreconditionFailed;
         }
 
+        var trashed = history.PlanTrash(id, current, timeProvider.GetUtcNow());
         try
         {
+            // Into the trash first: a crash in between leaves the session and its trash copy, never neither.
+            await writer.KeepCopyAsync(PathOf(id), trashed.Path).ConfigureAwait(false);
             await writer.DeleteAsync(PathOf(id)).ConfigureAwait(false);
         }
         catch (StorageWriteException e)
@@ -205,6 +233,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
         index.TryRemove(id, out _);
         cache.Remove(id);
+        history.CommitTrash(trashed);
         return DeleteResult.Deleted;
     }
 

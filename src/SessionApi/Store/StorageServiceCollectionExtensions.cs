@@ -19,10 +19,15 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageRootValidator>();
+        services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
+        services.AddOptions<TrashOptions>().Bind(configuration.GetSection(TrashOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TrashOptions>, TrashOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ISessionStore>(provider => provider.GetRequiredService<SessionStore>());
+        services.AddSingleton<ISessionHistory>(provider => provider.GetRequiredService<SessionStore>());
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<WriterWarmUp>();
         return services;

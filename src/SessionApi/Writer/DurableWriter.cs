@@ -78,7 +78,22 @@ public sealed partial class DurableWriter
         }
     }
 
-    public async Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
+    public Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken) =>
+        WriteAsync(targetPath, body, limits, keepPrevious: null, cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="body"/> over <paramref name="targetPath"/>; with <paramref name="keepPrevious"/>,
+    /// the document it replaces is kept first as a new file (see <see cref="KeepPrevious"/>), and a
+    /// failure to keep it fails the save with the document untouched.
+    /// </summary>
+    public async Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, KeepPrevious? keepPrevious, CancellationToken cancellationToken)
+    {
+        var written = await WriteCoreAsync(targetPath, body, limits, keepPrevious, cancellationToken).ConfigureAwait(false);
+        Counters.Save();
+        return written;
+    }
+
+    private async Task<WrittenDocument> WriteCoreAsync(string targetPath, Stream body, DocumentLimits limits, KeepPrevious? keepPrevious, CancellationToken cancellationToken)
     {
         StagedDocument staged;
         try
@@ -91,11 +106,21 @@ public sealed partial class DurableWriter
             throw Failure(e, targetPath, temporaryFileKept: false);
         }
 
+        var kept = keepPrevious is null ? PreviousKept.No : await KeepPreviousAsync(staged, keepPrevious).ConfigureAwait(false);
+        if (kept == PreviousKept.Linked)
+        {
+            staged = staged with { BeforeInPlaceCopy = UnshareOnce(targetPath, keepPrevious!.Path) };
+        }
+
         // Once the body is on disk the save completes even if the client goes away: the replace is
         // bounded by the retry budget, not by the request.
         var mode = await ReplaceAsync(staged, deleteTempOnFailure: true).ConfigureAwait(false);
-        Counters.Save();
-        return new WrittenDocument(staged.Length, staged.Hash, mode);
+        if (kept == PreviousKept.Linked)
+        {
+            FlushKeptLink(keepPrevious!.Path);
+        }
+
+        return new WrittenDocument(staged.Length, staged.Hash, mode) { Kept = kept };
     }
 
     /// <summary>

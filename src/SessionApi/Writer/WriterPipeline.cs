@@ -59,10 +59,15 @@ public static class WriterPipeline
                 ShouldHandle = new PredicateBuilder<WriteMode>()
                     .Handle<BrokenCircuitException>()
                     .Handle<Exception>(e => IsKind(e, StorageFailureKind.CrossDevice)),
-                FallbackAction = args =>
+                FallbackAction = async args =>
                 {
                     var staged = args.Context.Properties.GetValue(StagedDocumentKey, null!);
-                    return Outcome.FromResultAsValueTask(VerifiedCopy.Replace(staged));
+                    if (staged.BeforeInPlaceCopy is { } beforeInPlaceCopy)
+                    {
+                        await beforeInPlaceCopy().ConfigureAwait(false);
+                    }
+
+                    return Outcome.FromResult(VerifiedCopy.Replace(staged));
                 },
                 OnFallback = _ =>
                 {

@@ -77,6 +77,7 @@ public sealed class LayeringTests
             "SessionApi.Writer.TempFileCreator",
             "SessionApi.Writer.TempCreateModeTracker",
             "SessionApi.Writer.FileMover",
+            "SessionApi.Writer.HardLinks",
         ];
 
         var result = Types.InAssembly(typeof(Program).Assembly)

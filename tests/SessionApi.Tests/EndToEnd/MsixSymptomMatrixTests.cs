@@ -68,10 +68,15 @@ public sealed class MsixSymptomMatrixTests
 
             var startup = await DiagnosticsAsync(client);
             Assert.Equal(expectedWriteMode, startup.GetProperty("writeMode").GetString()); // the rename probe saw the symptom
-            Assert.Equal("exclusive", startup.GetProperty("tempCreateMode").GetString()); // nothing created a temp yet
+            // Only keeping local_c's older document as a version creates a temp at startup, and only
+            // where renames are refused (elsewhere it is a hard link): then the refused creates show.
+            Assert.Equal(createRefused && renameRefused ? "non-exclusive" : "exclusive", startup.GetProperty("tempCreateMode").GetString());
             Assert.Equal(2, Counter(startup, "recoveredTemps"));
             Assert.Equal(1, Counter(startup, "quarantinedFiles"));
-            Assert.Equal(renameRefused ? 2 : 0, Counter(startup, "crossDeviceFallbacks"));
+            // Two promotions, and local_c's older document kept as a version first: where renames are
+            // refused each of them is a verified copy.
+            Assert.Equal(1, History(startup, "versions"));
+            Assert.Equal(renameRefused ? 2 + KeptCopies(startup) : 0, Counter(startup, "crossDeviceFallbacks"));
             Assert.Equal("local_b.json.tmp", Assert.Single(startup.GetProperty("quarantined").EnumerateArray()).GetProperty("originalName").GetString());
             await AssertServedAsync(client, root, expected);
 
@@ -100,7 +105,23 @@ public sealed class MsixSymptomMatrixTests
             Assert.Equal(saves, Counter(after, "saves"));
             Assert.Equal(0, Counter(after, "saveFailures"));
             Assert.Equal(1, Counter(after, "deletes"));
-            Assert.Equal(renameRefused ? 2 + saves : 0, Counter(after, "crossDeviceFallbacks"));
+            // Every save and every version or trash copy kept is a verified copy where renames are refused.
+            Assert.Equal(renameRefused ? 2 + saves + KeptCopies(after) : 0, Counter(after, "crossDeviceFallbacks"));
+
+            // History and trash were written under the symptom too: the replaced s1 is a version,
+            // byte for byte, and the deleted s3 comes back from the trash.
+            Assert.Equal(4, History(after, "versions")); // local_c's promotion, s1, s2 and local_a replaced
+            Assert.Equal(1, History(after, "trashItems"));
+            var versions = JsonDocument.Parse(await client.GetStringAsync("/sessions/s1/versions")).RootElement.GetProperty("items");
+            var newest = versions[0].GetProperty("version").GetString();
+            Assert.Equal(Document("s1", 1, 2_000), await client.GetByteArrayAsync($"/sessions/s1/versions/{newest}"));
+            using (var restored = await client.PostAsync("/trash/s3/restore", null))
+            {
+                Assert.Equal(HttpStatusCode.Created, restored.StatusCode);
+            }
+
+            expected["s3"] = Document("s3", 1, 50);
+            await AssertServedAsync(client, root, expected);
 
             // The first save tried a few fresh names, then the root was remembered as refusing them.
             Assert.Equal(createRefused ? 3 : 0, Counter(after, "exclusiveCreateRefusals"));
@@ -234,6 +255,11 @@ public sealed class MsixSymptomMatrixTests
         JsonDocument.Parse(await client.GetStringAsync("/diagnostics")).RootElement.Clone();
 
     private static long Counter(JsonElement diagnostics, string name) => diagnostics.GetProperty("counters").GetProperty(name).GetInt64();
+
+    private static long History(JsonElement diagnostics, string name) => diagnostics.GetProperty("history").GetProperty(name).GetInt64();
+
+    /// <summary>Versions and trash entries kept: with renames (and links) refused each is a copy made with the verified copy.</summary>
+    private static long KeptCopies(JsonElement diagnostics) => History(diagnostics, "versions") + History(diagnostics, "trashItems");
 
     private static async Task AssertServedAsync(HttpClient client, TempRoot root, Dictionary<string, byte[]> expected)
     {

@@ -52,11 +52,19 @@ internal sealed class WriterHarness : IDisposable
 
     public static DocumentLimits Limits => new(32L * 1024 * 1024, 64);
 
-    public SessionStore CreateStore(string root, long maxSessionBytes = 32L * 1024 * 1024, long readCacheBytes = 4L * 1024 * 1024) => new(
+    public SessionStore CreateStore(
+        string root,
+        long maxSessionBytes = 32L * 1024 * 1024,
+        long readCacheBytes = 4L * 1024 * 1024,
+        HistoryOptions? history = null,
+        TrashOptions? trash = null,
+        TimeProvider? time = null) => new(
         Options.Create(new StorageOptions { Root = root, MaxSessionBytes = maxSessionBytes, ReadCacheBytes = readCacheBytes }),
         Writer,
-        TimeProvider.System,
-        NullLogger<SessionStore>.Instance);
+        time ?? TimeProvider.System,
+        NullLogger<SessionStore>.Instance,
+        Options.Create(history ?? new HistoryOptions()),
+        Options.Create(trash ?? new TrashOptions()));
 
     public void Dispose() => metrics.Dispose();
 }

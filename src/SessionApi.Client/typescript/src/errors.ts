@@ -21,12 +21,14 @@ export type SessionApiErrorCode =
   | "bad_request"
   | "invalid_header"
   | "invalid_id"
+  | "invalid_version"
   | "invalid_json"
   | "not_an_object"
   | "too_deep"
   | "too_large"
   | "unsupported_media_type"
   | "precondition_failed"
+  | "already_exists"
   | "not_found"
   | "unauthorized"
   | "forbidden"
@@ -50,6 +52,7 @@ const codeByStatus: Record<number, SessionApiErrorCode> = {
   412: "precondition_failed",
   413: "too_large",
   405: "method_not_allowed",
+  409: "already_exists",
   415: "unsupported_media_type",
   429: "rate_limited",
   500: "internal_error",

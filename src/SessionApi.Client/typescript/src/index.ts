@@ -17,8 +17,12 @@ type Schemas = components["schemas"];
 
 /** One session: `GET /sessions` lists them, a save answers one (id, size, updatedAt, etag). */
 export type SessionInfo = Schemas["SessionInfo"];
-/** `GET /diagnostics`: version, root, writeMode, counters, freeBytes, quarantined files. */
+/** `GET /diagnostics`: version, root, writeMode, counters, freeBytes, quarantined files, versions and trash. */
 export type DiagnosticsInfo = Schemas["DiagnosticsInfo"];
+/** A previous version of a session: `GET /sessions/{id}/versions` lists them (version, size, savedAt, etag). */
+export type SessionVersion = Schemas["SessionVersion"];
+/** A deleted session in the trash: `GET /trash` lists them (id, size, deletedAt, etag). */
+export type TrashedSession = Schemas["TrashedSession"];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A session document: any JSON object (the server stores it byte for byte). */
@@ -61,6 +65,18 @@ export interface DeleteOptions extends RequestOptions {
   ifMatch?: string;
 }
 
+export interface RestoreVersionOptions extends RequestOptions {
+  /** Restore only if the session's current document still has this ETag -> else 412. */
+  ifMatch?: string;
+}
+
+export interface LoadedVersion<T extends JsonObject = JsonObject> {
+  id: string;
+  version: string;
+  document: T;
+  etag: string;
+}
+
 export interface SessionApiClient {
   /** The generated openapi-fetch client (token already injected), for anything the wrapper does not cover. */
   readonly raw: Client<paths>;
@@ -82,6 +98,16 @@ export interface SessionApiClient {
   deleteSession(id: string, options?: DeleteOptions): Promise<void>;
   /** `GET /diagnostics`. */
   getDiagnostics(options?: RequestOptions): Promise<DiagnosticsInfo>;
+  /** `GET /sessions/{id}/versions`: previous versions, newest first. Throws `not_found` when the id has neither a document nor versions. */
+  listVersions(id: string, options?: RequestOptions): Promise<SessionVersion[]>;
+  /** `GET /sessions/{id}/versions/{version}`: one version byte for byte and its ETag. Throws `not_found`, `invalid_version`. */
+  loadVersion<T extends JsonObject = JsonObject>(id: string, version: string, options?: RequestOptions): Promise<LoadedVersion<T>>;
+  /** `POST /sessions/{id}/versions/{version}/restore`: like a save of that version; the replaced document becomes a version. */
+  restoreVersion(id: string, version: string, options?: RestoreVersionOptions): Promise<SavedSession>;
+  /** `GET /trash`: deleted sessions, newest first. */
+  listTrash(options?: RequestOptions): Promise<TrashedSession[]>;
+  /** `POST /trash/{id}/restore`: brings a deleted session back. Throws `already_exists` (409), `not_found`. */
+  restoreFromTrash(id: string, options?: RequestOptions): Promise<SavedSession>;
 }
 
 export function createSessionApiClient(options: SessionApiClientOptions): SessionApiClient {
@@ -197,6 +223,47 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
         const { data, error, response } = await raw.GET("/diagnostics", { signal: o?.signal });
         if (data === undefined) throw SessionApiError.fromResponse(response, error);
         return data;
+      }),
+
+    listVersions: (id, o) =>
+      call(async () => {
+        const { data, error, response } = await raw.GET("/sessions/{id}/versions", { params: { path: { id } }, signal: o?.signal });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return data.items;
+      }),
+
+    loadVersion: <T extends JsonObject>(id: string, version: string, o?: RequestOptions) =>
+      call(async () => {
+        const { data, error, response } = await raw.GET("/sessions/{id}/versions/{version}", {
+          params: { path: { id, version } },
+          signal: o?.signal,
+        });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return { id, version, document: data as T, etag: etagOf(response) };
+      }),
+
+    restoreVersion: (id, version, o) =>
+      call(async () => {
+        const { data, error, response } = await raw.POST("/sessions/{id}/versions/{version}/restore", {
+          params: { path: { id, version }, header: { "If-Match": o?.ifMatch } },
+          signal: o?.signal,
+        });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return { ...data, etag: etagOf(response, data.etag), created: response.status === 201 };
+      }),
+
+    listTrash: (o) =>
+      call(async () => {
+        const { data, error, response } = await raw.GET("/trash", { signal: o?.signal });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return data.items;
+      }),
+
+    restoreFromTrash: (id, o) =>
+      call(async () => {
+        const { data, error, response } = await raw.POST("/trash/{id}/restore", { params: { path: { id } }, signal: o?.signal });
+        if (data === undefined) throw SessionApiError.fromResponse(response, error);
+        return { ...data, etag: etagOf(response, data.etag), created: true };
       }),
   };
 }

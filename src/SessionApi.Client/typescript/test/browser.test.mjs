@@ -127,6 +127,55 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
     }
   });
 
+  test("from another origin: a bad save undone by restoring a version, a delete undone from the trash", async () => {
+    const { context, page } = await openPage(allowedSite.origin);
+    try {
+      const steps = await page.evaluate(async () => {
+        const demo = await import("/renderer.bundle.js");
+        const client = await demo.connect();
+        const id = demo.newSessionId();
+        const good = await client.saveSession(id, { title: "Long chat", messages: [{ role: "user", text: "héllo ✓" }] });
+        const bad = await client.saveSession(id, {});
+        const versions = await client.listVersions(id);
+        const version = await client.loadVersion(id, versions[0].version);
+        let stale;
+        try {
+          await client.restoreVersion(id, versions[0].version, { ifMatch: good.etag });
+        } catch (error) {
+          stale = demo.describeError(error);
+        }
+        const restored = await client.restoreVersion(id, versions[0].version, { ifMatch: bad.etag });
+        const current = await client.loadSession(id);
+        await client.deleteSession(id, { ifMatch: restored.etag });
+        const trash = (await client.listTrash()).filter((t) => t.id === id);
+        const back = await client.restoreFromTrash(id);
+        let conflict;
+        try {
+          await client.restoreFromTrash(id);
+        } catch (error) {
+          conflict = demo.describeError(error);
+        }
+        return { good, bad, versions, version, stale, restored, current, trash, back, conflict, afterRestore: await client.loadSession(id) };
+      });
+      assert.equal(steps.versions.length, 1);
+      assert.equal(steps.versions[0].etag, steps.good.etag);
+      assert.deepEqual(steps.version.document, { title: "Long chat", messages: [{ role: "user", text: "héllo ✓" }] });
+      assert.equal(steps.version.etag, steps.good.etag, "the version's ETag readable cross-origin");
+      assert.deepEqual(pick(steps.stale), { status: 412, code: "precondition_failed" });
+      assert.equal(steps.restored.created, false);
+      assert.equal(steps.restored.etag, steps.good.etag);
+      assert.deepEqual(steps.current.document, steps.version.document);
+      assert.equal(steps.trash.length, 1);
+      assert.equal(steps.trash[0].etag, steps.good.etag);
+      assert.equal(steps.back.created, true);
+      assert.equal(steps.back.etag, steps.good.etag);
+      assert.deepEqual(steps.afterRestore.document, steps.version.document);
+      assert.deepEqual(pick(steps.conflict), { status: 409, code: "already_exists" });
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a page from an origin that is not allowed is refused", async () => {
     const { context, page } = await openPage(foreignSite.origin);
     try {

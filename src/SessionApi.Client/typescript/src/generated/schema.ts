@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Storage diagnostics
-         * @description Version, storage root, where new files in the root physically land (physicalRoot, as the OS resolves a freshly created file; redirected is true when that is not under root: MSIX virtualization, a junction or symlink), the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root refuses exclusive creates of fresh names), write counters, free space and the files startup recovery quarantined.
+         * @description Version, storage root, where new files in the root physically land (physicalRoot, as the OS resolves a freshly created file; redirected is true when that is not under root: MSIX virtualization, a junction or symlink), the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root refuses exclusive creates of fresh names), write counters, free space, the files startup recovery quarantined, and the versions and trash kept (counts and bytes).
          */
         get: operations["getDiagnostics"];
         put?: never;
@@ -92,6 +92,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a session's previous versions
+         * @description The documents this session's saves, restores and deletes replaced, newest first (not the current document). Served from memory: no document is read. 404 when the id has neither a document nor versions.
+         */
+        get: operations["listVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a previous version
+         * @description The version byte for byte as it was saved, with its ETag.
+         */
+        get: operations["getVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a previous version
+         * @description Saves the version as the session's document, like a PUT of its bytes: 201 when the session did not exist, 200 when it replaced the current document, which becomes a version itself (so a restore can be undone). If-Match: <etag> restores only over that version.
+         */
+        post: operations["restoreVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List deleted sessions
+         * @description Every deleted session still in the trash (Trash:Retention), newest first. Served from memory.
+         */
+        get: operations["listTrash"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trash/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a deleted session
+         * @description Makes the most recently deleted document of this id the session again (201). 409 already_exists while a session with that id exists; 404 when the trash has none.
+         */
+        post: operations["restoreFromTrash"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -103,6 +203,7 @@ export interface components {
             };
             /** Format: int64 */
             freeBytes: null | number;
+            history?: null | components["schemas"]["HistoryDiagnostics"];
             physicalRoot: null | string;
             quarantined: components["schemas"]["QuarantinedFile"][];
             redirected: boolean;
@@ -116,6 +217,18 @@ export interface components {
         /** @description `GET /health`. */
         HealthInfo: {
             status: string;
+        };
+        /** @description Versions and trash for `GET /diagnostics`: how many files and how many bytes each holds. */
+        HistoryDiagnostics: {
+            enabled: boolean;
+            /** Format: int64 */
+            trashBytes: number;
+            /** Format: int32 */
+            trashItems: number;
+            /** Format: int64 */
+            versionBytes: number;
+            /** Format: int32 */
+            versions: number;
         };
         ProblemDetails: {
             /** @description Stable machine-readable error code, e.g. invalid_id, invalid_json, too_large, precondition_failed, not_found. */
@@ -150,6 +263,35 @@ export interface components {
         /** @description Every session, newest first. */
         SessionList: {
             items: components["schemas"]["SessionInfo"][];
+        };
+        /**
+         * @description A previous version of a session, as `GET /sessions/{id}/versions` lists it: the opaque
+         *     `version` to read or restore it by, its size, when it was saved, and its ETag (quoted).
+         */
+        SessionVersion: {
+            etag: string;
+            /** Format: date-time */
+            savedAt: string;
+            /** Format: int64 */
+            size: number;
+            version: string;
+        };
+        /** @description A deleted session in the trash, as `GET /trash` lists it. */
+        TrashedSession: {
+            /** Format: date-time */
+            deletedAt: string;
+            etag: string;
+            id: string;
+            /** Format: int64 */
+            size: number;
+        };
+        /** @description The deleted sessions in the trash, newest first. */
+        TrashList: {
+            items: components["schemas"]["TrashedSession"][];
+        };
+        /** @description A session's previous versions, newest first. */
+        VersionList: {
+            items: components["schemas"]["SessionVersion"][];
         };
     };
     responses: never;
@@ -463,6 +605,317 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id is 1 to 128 characters of a-z, 0-9, '_' and '-', starts with a letter or digit, and is not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id is 1 to 128 characters of a-z, 0-9, '_' and '-', starts with a letter or digit, and is not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
+                id: string;
+                /** @description An opaque version as listed by GET /sessions/{id}/versions. */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    restoreVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Write only if the session's current ETag is one of these (strong comparison; a weak tag never matches); '*': only if the session exists. Else 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description A session id is 1 to 128 characters of a-z, 0-9, '_' and '-', starts with a letter or digit, and is not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
+                id: string;
+                /** @description An opaque version as listed by GET /sessions/{id}/versions. */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
+                    /** @description The session's URL. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Insufficient Storage */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listTrash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrashList"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    restoreFromTrash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id is 1 to 128 characters of a-z, 0-9, '_' and '-', starts with a letter or digit, and is not a Windows device name (con, prn, aux, nul, com1-9, lpt1-9). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The strong validator of the version answered (quoted): pass it back in If-Match or If-None-Match. */
+                    ETag: string;
+                    /** @description The session's URL. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Insufficient Storage */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
