@@ -18,6 +18,7 @@ return await CompanionHost.RunAsync(
         builder.Services.AddCompanionSecurity(builder.Configuration);
         builder.Services.AddApiProblemDetails();
         builder.Services.AddApiDocs();
+        builder.Services.AddSessionEvents(builder.Configuration);
     },
     static app =>
     {
@@ -26,6 +27,7 @@ return await CompanionHost.RunAsync(
         app.UseCompanionAuth();
         app.MapHealthApi();
         app.MapSessionsApi();
+        app.MapSessionEventsApi();
         app.MapDiagnosticsApi();
         app.MapApiDocs();
     }).ConfigureAwait(false);

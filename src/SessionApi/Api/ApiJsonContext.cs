@@ -18,6 +18,8 @@ namespace SessionApi.Api;
 [JsonSerializable(typeof(SessionDocument))]
 [JsonSerializable(typeof(DiagnosticsInfo))]
 [JsonSerializable(typeof(QuarantinedFile))]
+[JsonSerializable(typeof(DeletedSession))]
+[JsonSerializable(typeof(StreamReset))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 // ProblemDetails.Extensions values are objects: the "code" extension is a string.

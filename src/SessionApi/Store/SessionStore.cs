@@ -21,19 +21,23 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private readonly SessionRecovery recovery;
     private readonly DocumentLimits limits;
     private readonly DocumentCache cache;
+    private readonly SessionChanges changes;
     private RootLock? rootLock;
 
     public SessionStore(
         IOptions<StorageOptions> options,
         DurableWriter writer,
+        SessionChanges changes,
         TimeProvider timeProvider,
         ILogger<SessionStore> logger)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(options);
         Root = options.Value.ResolveRoot();
         limits = new DocumentLimits(options.Value.MaxSessionBytes, options.Value.MaxJsonDepth);
         cache = new DocumentCache(options.Value.ReadCacheBytes);
         this.writer = writer;
+        this.changes = changes;
         this.logger = logger;
         quarantine = new Quarantine(Root, timeProvider);
         recovery = new SessionRecovery(Root, writer, quarantine, logger);
@@ -128,8 +132,8 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         }
         catch (FileNotFoundException)
         {
-            // Deleted behind our back (by hand): the index follows the disk.
-            index.TryRemove(id, out _);
+            // Deleted behind our back (by hand): the index follows the disk, and so do the watchers.
+            RemoveAndPublish(id);
             return null;
         }
         finally
@@ -175,6 +179,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
         var session = new SessionInfo(id.Value, written.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero), ETags.FromHash(written.Hash));
         index[id] = session;
+        changes.Publish(SessionChangeKind.Saved, id, session);
         return new SaveResult(current is null ? SaveOutcome.Created : SaveOutcome.Replaced, session);
     }
 
@@ -203,6 +208,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
         index.TryRemove(id, out _);
         cache.Remove(id);
+        changes.Publish(SessionChangeKind.Deleted, id, session: null);
         return DeleteResult.Deleted;
     }
 
@@ -230,18 +236,28 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             var repaired = await recovery.RecoverOneAsync(id, new RecoveryReport()).ConfigureAwait(false);
             if (repaired is null)
             {
-                index.TryRemove(id, out _);
+                RemoveAndPublish(id);
             }
             else
             {
                 index[id] = repaired;
+                changes.Publish(SessionChangeKind.Saved, id, repaired);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageWriteException)
         {
             // The storage is still failing; the next start's recovery finishes the job. Serve nothing torn meanwhile.
-            index.TryRemove(id, out _);
+            RemoveAndPublish(id);
             LogRepairDeferred(logger, id, e);
+        }
+    }
+
+    /// <summary>Drops a session the disk no longer holds (or holds only torn) and tells the watchers.</summary>
+    private void RemoveAndPublish(SessionId id)
+    {
+        if (index.TryRemove(id, out _))
+        {
+            changes.Publish(SessionChangeKind.Deleted, id, session: null);
         }
     }
 

@@ -19,6 +19,12 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
+        services.AddOptions<ChangeFeedOptions>()
+            .Bind(configuration.GetSection(ChangeFeedOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChangeFeedOptions>, ChangeFeedOptionsValidator>();
+        services.AddSingleton<SessionChanges>();
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ISessionStore>(provider => provider.GetRequiredService<SessionStore>());

@@ -47,9 +47,10 @@ internal sealed class WriterHarness : IDisposable
 
     public static DocumentLimits Limits => new(32L * 1024 * 1024, 64);
 
-    public SessionStore CreateStore(string root, long maxSessionBytes = 32L * 1024 * 1024, long readCacheBytes = 4L * 1024 * 1024) => new(
+    public SessionStore CreateStore(string root, long maxSessionBytes = 32L * 1024 * 1024, long readCacheBytes = 4L * 1024 * 1024, SessionChanges? changes = null) => new(
         Options.Create(new StorageOptions { Root = root, MaxSessionBytes = maxSessionBytes, ReadCacheBytes = readCacheBytes }),
         Writer,
+        changes ?? new SessionChanges(Options.Create(new ChangeFeedOptions())),
         TimeProvider.System,
         NullLogger<SessionStore>.Instance);
 
