@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using SessionApi.Store;
 
 namespace SessionApi.Api;
@@ -26,9 +27,16 @@ internal sealed class SessionEventStream(
     /// </summary>
     private static readonly ReadOnlyMemory<byte> Heartbeat = ":\n\n"u8.ToArray();
 
+    /// <summary>
+    /// Each change as an event, made once and shared by every stream that sends it (fifty windows
+    /// watching would otherwise serialize every save fifty times). The data is JSON written by the
+    /// API's generated serializer; the framework's result writes string data as it is.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SessionChange, StrongBox<SseItem<string>>> Formatted = [];
+
     /// <param name="lastEventId">The Last-Event-ID the client sent, if any.</param>
     /// <param name="requestAborted">The client went away (passed in by the SSE result).</param>
-    public async IAsyncEnumerable<SseItem<object>> ReadAsync(string? lastEventId, [EnumeratorCancellation] CancellationToken requestAborted = default)
+    public async IAsyncEnumerable<SseItem<string>> ReadAsync(string? lastEventId, [EnumeratorCancellation] CancellationToken requestAborted = default)
     {
         // Ends with the request, and also when the application stops: a stream never holds up the
         // graceful shutdown the Electron app waits for. Ending is a normal end of the response, so
@@ -97,18 +105,23 @@ internal sealed class SessionEventStream(
         }
     }
 
-    private SseItem<object> ToEvent(SessionChange change) => change.Kind switch
-    {
-        SessionChangeKind.Saved => new SseItem<object>(change.Session!, SessionEventTypes.Saved) { EventId = IdOf(change) },
-        _ => new SseItem<object>(new DeletedSession(change.Id.Value), SessionEventTypes.Deleted) { EventId = IdOf(change) },
-    };
+    private SseItem<string> ToEvent(SessionChange change) =>
+        Formatted.GetValue(change, c => new StrongBox<SseItem<string>>(Format(c, changes.Run))).Value;
 
-    private string IdOf(SessionChange change) => new ChangePosition(changes.Run, change.Sequence).ToString();
+    private static SseItem<string> Format(SessionChange change, string run)
+    {
+        var id = new ChangePosition(run, change.Sequence).ToString();
+        return change.Kind switch
+        {
+            SessionChangeKind.Saved => new SseItem<string>(JsonSerializer.Serialize(change.Session!, ApiJsonContext.Default.SessionInfo), SessionEventTypes.Saved) { EventId = id },
+            _ => new SseItem<string>(JsonSerializer.Serialize(new DeletedSession(change.Id.Value), ApiJsonContext.Default.DeletedSession), SessionEventTypes.Deleted) { EventId = id },
+        };
+    }
 
     /// <summary>
     /// Carries the position the client starts from: the list it fetches after this event holds every
     /// change up to it (the store publishes a change after its index has it).
     /// </summary>
-    private static SseItem<object> Reset(ResetReason reason, ChangePosition position) =>
-        new(new StreamReset(StreamResetReasons.Of(reason)), SessionEventTypes.Reset) { EventId = position.ToString() };
+    private static SseItem<string> Reset(ResetReason reason, ChangePosition position) =>
+        new(JsonSerializer.Serialize(new StreamReset(StreamResetReasons.Of(reason)), ApiJsonContext.Default.StreamReset), SessionEventTypes.Reset) { EventId = position.ToString() };
 }

@@ -40,8 +40,8 @@ public static class SessionEventsApi
         return app;
     }
 
-    // Declared as IResult, not ServerSentEventsResult<object>: that type would describe the answer in
-    // the OpenAPI document as an SseItem<object>, which says nothing (and the XML comments of a
+    // Declared as IResult, not ServerSentEventsResult<string>: that type would describe the answer in
+    // the OpenAPI document as an SseItem<string>, which says nothing (and the XML comments of a
     // handler become the operation's description); SessionEventsOpenApi describes the events instead.
     internal static IResult WatchSessions(
         [FromHeader(Name = LastEventIdHeader), Description("The id of the last event received: the stream resumes after it.")] string? lastEventId,
