@@ -5,6 +5,7 @@
 #   2. npm ci in bench/node, then bench/node/bench.mjs: SessionApi over HTTP (keep-alive client, the
 #      published binary started per the process contract) against write-file-atomic, atomically and
 #      the raw write+fsync+rename+dir-fsync floor; loads, start time, memory, scale, fallback cost;
+#      the event stream (GET /events): save-to-event latency, 50 idle watchers' memory, saves with 50 watchers;
 #   3. BenchmarkDotNet for the in-process writer paths (bench/SessionApi.Benchmarks, short job).
 # Prints one table (p50/p99/throughput, ratios, PASS/MISS per target); writes artifacts/bench/.
 #
@@ -14,7 +15,7 @@
 #   QUICK=1           fewer iterations (a smoke run, ~1 minute)
 #   SKIP_BUILD=1      use the already published server
 #   SKIP_BDN=1        skip BenchmarkDotNet
-#   ONLY=saves,fallback,startup,scale   run some sections of the Node benchmark only
+#   ONLY=saves,fallback,startup,scale,events   run some sections of the Node benchmark only
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
