@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -20,7 +19,8 @@ public sealed class SessionApiClient
     public const string EventStreamHttpClientName = "SessionApi.Client.EventStream";
 
     private readonly SessionApiTransport transport;
-    private readonly SessionEventWatcher watcher;
+    private readonly HttpClient httpClient;
+    private readonly IHttpClientFactory? httpClientFactory;
 
     /// <param name="httpClient">The client for every call (base address, token, resilience).</param>
     /// <param name="httpClientFactory">
@@ -32,7 +32,8 @@ public sealed class SessionApiClient
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         transport = new SessionApiTransport(httpClient);
-        watcher = new SessionEventWatcher(httpClientFactory?.CreateClient(EventStreamHttpClientName) ?? httpClient, TimeProvider.System);
+        this.httpClient = httpClient;
+        this.httpClientFactory = httpClientFactory;
     }
 
     /// <summary><c>GET /health</c> (needs no token).</summary>
@@ -115,8 +116,12 @@ public sealed class SessionApiClient
     /// event's <see cref="SessionEvent.Id"/> as <paramref name="lastEventId"/> to resume a watch.
     /// </summary>
     /// <exception cref="SessionApiException">401, 403: the token or the origin is refused (not retried).</exception>
-    public IAsyncEnumerable<SessionEvent> WatchAsync(string? lastEventId = null, CancellationToken cancellationToken = default) =>
-        watcher.WatchAsync(lastEventId, cancellationToken);
+    public IAsyncEnumerable<SessionEvent> WatchAsync(string? lastEventId = null, CancellationToken cancellationToken = default)
+    {
+        // The stream's own client is made only for a watch (no second handler chain for an app that never watches).
+        var client = httpClientFactory?.CreateClient(EventStreamHttpClientName) ?? httpClient;
+        return new SessionEventWatcher(client, TimeProvider.System).WatchAsync(lastEventId, cancellationToken);
+    }
 
     private Task<SessionDocument?> GetSessionCoreAsync(string id, string? ifNoneMatch, CancellationToken cancellationToken)
     {
