@@ -6,7 +6,10 @@
 #      published binary started per the process contract) against write-file-atomic, atomically and
 #      the raw write+fsync+rename+dir-fsync floor; loads, start time, memory, scale, fallback cost;
 #      the event stream (GET /events): save-to-event latency, 50 idle watchers' memory, saves with 50 watchers;
-#   3. BenchmarkDotNet for the in-process writer paths (bench/SessionApi.Benchmarks, short job).
+#   3. the deliverable (issue 14, bench/deliverable.sh): size of the Windows folder of
+#      scripts/publish-windows.sh against the untrimmed one, and start-up ratios (its flags on
+#      linux-x64 vs the untrimmed JIT build; the Native AOT binary vs a bare `dotnet new webapiaot`);
+#   4. BenchmarkDotNet for the in-process writer paths (bench/SessionApi.Benchmarks, short job).
 # Prints one table (p50/p99/throughput, ratios, PASS/MISS per target); writes artifacts/bench/.
 #
 # Options (environment):
@@ -15,7 +18,10 @@
 #   QUICK=1           fewer iterations (a smoke run, ~1 minute)
 #   SKIP_BUILD=1      use the already published server
 #   SKIP_BDN=1        skip BenchmarkDotNet
+#   SKIP_DELIVERABLE=1  skip the deliverable's sizes and start-up ratios (they build 5 more publishes)
 #   ONLY=saves,fallback,startup,scale,events   run some sections of the Node benchmark only
+#   BASELINE_EXE=<binary>   another build of the server (e.g. main's publish) saved 1 MB with renames
+#                     refused in the same rounds: the row "this build vs baseline" prices a writer change
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -32,15 +38,8 @@ if [[ "$fstype" == tmpfs || "$fstype" == ramfs ]]; then
 fi
 
 echo "== machine"
-{
-  echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "cpu:     $(nproc) x $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
-  echo "memory:  $(free -h | awk '/^Mem:/ {print $2}')"
-  echo "disk:    $(df -T "$work" | awk 'NR==2 {print $1" "$2}') at $work"
-  echo "kernel:  $(uname -r)"
-  echo "dotnet:  $(dotnet --version)  node: $(node --version)"
-  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (other builds on the machine slow every subject alike; ratios are taken in the same run)"
-} | tee "$out/machine.txt"
+"$repo/bench/machine.sh" "$work" | tee "$out/machine.txt"
+export BENCH_MACHINE_PRINTED=1
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   echo "== build + publish"
@@ -61,8 +60,15 @@ quick=()
 [[ "${QUICK:-}" == 1 ]] && quick=(--quick)
 only=()
 [[ -n "${ONLY:-}" ]] && only=(--only "$ONLY")
+baseline=()
+[[ -n "${BASELINE_EXE:-}" ]] && baseline=(--baseline "$BASELINE_EXE")
 node "$repo/bench/node/bench.mjs" --exe "$exe" --work "$work/node" --floor "$repo/artifacts/native/floor" \
-  --shim "$shim" --out "$out" "${quick[@]}" "${only[@]}" 2> "$out/node-bench.log" || { tail -40 "$out/node-bench.log"; exit 1; }
+  --shim "$shim" --out "$out" "${quick[@]}" "${only[@]}" "${baseline[@]}" 2> "$out/node-bench.log" || { tail -40 "$out/node-bench.log"; exit 1; }
+
+if [[ "${SKIP_DELIVERABLE:-}" != 1 ]]; then
+  # Issue 14: sizes of the Windows deliverable and start-up ratios (bench/deliverable.sh).
+  "$repo/bench/deliverable.sh"
+fi
 
 if [[ "${SKIP_BDN:-}" != 1 ]]; then
   echo "== BenchmarkDotNet: in-process writer paths (short job)"
@@ -79,4 +85,4 @@ if [[ "${SKIP_BDN:-}" != 1 ]]; then
 fi
 
 echo
-echo "results: $out/table.md, $out/results.json, $out/bdn-table.md; logs: $out/*.log ($((SECONDS - start)) s)"
+echo "results: $out/table.md, $out/results.json, $out/startup.md, $out/bdn-table.md; logs: $out/*.log ($((SECONDS - start)) s)"

@@ -4,12 +4,17 @@
 #
 # Lanes, in order; each prints its own output, then a summary table closes the run:
 #   build      dotnet build (warnings are errors) and the linux-x64 publish the end-to-end lanes start
-#   faultshim  the LD_PRELOAD fault shim's self-test (EXDEV renames, EIO fsync)
+#   faultshim  the LD_PRELOAD fault shim's self-test (EXDEV and ENOENT renames, false EEXIST on
+#              exclusive creates, EIO fsync)
+#   crash      power-loss crash states: the server's file-system calls recorded, every state a power
+#              cut could leave (strict and ext4-ordered models) recovered by the real server
 #   dotnet     xunit: unit, WebApplicationFactory, real-OS fault and end-to-end tests, run with the
-#              fault shim preloaded so rename/fsync faults are real syscall failures
+#              fault shim preloaded so rename/create/fsync faults are real syscall failures; the
+#              MSIX symptom matrix runs against the published binary (SESSIONAPI_EXE)
 #   http       the http/*.http request files against a live server (httpyac)
 #   client     the TypeScript client: typecheck, drift, launcher and Chromium tests (node --test)
-#   windows    the win-x64 build under Wine, with and without renames refused (ERROR_NOT_SAME_DEVICE)
+#   windows    the win-x64 build under Wine, with and without renames refused (ERROR_NOT_SAME_DEVICE),
+#              and every MSIX symptom alone and combined (tests/wine/msix.mjs)
 #
 # A lane that skips tests (a fault test whose OS facility is missing) says so loudly; with CI=true
 # a skip fails the run.
@@ -18,7 +23,7 @@ set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-lanes="${LANES:-faultshim dotnet http client windows}"
+lanes="${LANES:-faultshim crash dotnet http client windows}"
 artifacts="$repo/artifacts"
 mkdir -p "$artifacts/test-results"
 
@@ -78,12 +83,18 @@ else
     run_lane faultshim "$repo/tests/native/selftest.sh"
   fi
 
+  if lane_enabled crash; then
+    run_lane crash "$repo/tests/crash/run.sh" # records $SESSIONAPI_EXE; builds the planted-bug proof
+  fi
+
   if lane_enabled dotnet; then
     shim="$("$repo/tests/native/build.sh")"
     faults="$(mktemp -d /tmp/sessionapi-faults.XXXXXX)"
-    mkdir -p "$faults/exdev" "$faults/eio"
-    # Only paths under these folders get injected faults; everything else runs untouched.
+    mkdir -p "$faults/exdev" "$faults/eio" "$faults/eexist" "$faults/enoent"
+    # Only paths under these folders get injected faults; everything else runs untouched. Suites
+    # that start servers may point the variables elsewhere in the server's own environment.
     run_lane dotnet env LD_PRELOAD="$shim" FAULTSHIM_EXDEV_DIR="$faults/exdev" FAULTSHIM_FSYNC_EIO_DIR="$faults/eio" \
+      FAULTSHIM_EEXIST_DIR="$faults/eexist" FAULTSHIM_ENOENT_DIR="$faults/enoent" \
       SESSIONAPI_FAULT_ROOT="$faults" \
       dotnet test "$repo/SessionApi.sln" --no-build -c Release --logger "console;verbosity=normal"
     rm -rf "$faults"

@@ -52,7 +52,8 @@ public class WriterBenchmarks
 
         var delete = new ResiliencePipelineBuilder();
         WriterPipeline.ConfigureDelete(delete, options, counters);
-        writer = new DurableWriter(replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance);
+        var temps = new TempFileCreator(new TempCreateModeTracker(TimeProvider.System, options.RenameReprobeInterval), counters, NullLogger<TempFileCreator>.Instance);
+        writer = new DurableWriter(replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance, temps);
 
         document = Documents.Session(Size);
         var root = Environment.GetEnvironmentVariable("BENCH_DIR") ?? Path.GetTempPath();

@@ -23,6 +23,9 @@ const { values: opt } = parseArgs({
   options: {
     exe: { type: 'string' }, work: { type: 'string' }, floor: { type: 'string' }, shim: { type: 'string' },
     out: { type: 'string' }, quick: { type: 'boolean', default: false }, only: { type: 'string' },
+    // Another build of the server (e.g. main's) saved in the same rounds as --exe, so what a change
+    // of the writer costs is a ratio from one run, not two runs on a noisy machine.
+    baseline: { type: 'string' },
   },
 });
 for (const k of ['exe', 'work', 'floor', 'out']) if (!opt[k]) throw new Error(`--${k} is required`);
@@ -209,6 +212,11 @@ async function fallback() {
     root: exdevRoot, token,
     env: { LD_PRELOAD: opt.shim, FAULTSHIM_EXDEV_DIR: exdevRoot },
   });
+  const baselineRoot = dirFor('exdev-root-baseline');
+  const baseline = opt.baseline && await startServer(path.resolve(opt.baseline), {
+    root: baselineRoot, token,
+    env: { LD_PRELOAD: opt.shim, FAULTSHIM_EXDEV_DIR: baselineRoot },
+  });
   try {
     const put = (server) => async (id) => {
       const r = await server.client.request('PUT', `/sessions/${id}`, { body: DOC_1M });
@@ -218,6 +226,7 @@ async function fallback() {
     const lat = await sequential({
       'atomic rename': put(normal),
       'verified copy (EXDEV)': put(refused),
+      ...(baseline ? { 'verified copy (EXDEV), baseline build': put(baseline) } : {}),
       'write-file-atomic': (id) => writeFileAtomic(path.join(wfaDir, `${id}.json`), DOC_1M, { fsync: true }),
     }, { rounds: Q ? 3 : 6, batch: Q ? 10 : 20, warmup: 5, id: 'doc1m', floor: { dir: dirFor('c-floor-1m'), bytes: DOC_1M.length } });
     const diag = JSON.parse((await refused.client.request('GET', '/diagnostics')).body);
@@ -227,11 +236,19 @@ async function fallback() {
     const ratio = pct(lat['verified copy (EXDEV)'], 50) / pct(lat['atomic rename'], 50);
     row(g, `SessionApi, ${diagNormal.writeMode}`, { lat: lat['atomic rename'], ratio: pct(lat['atomic rename'], 50) / pct(lat['raw floor (C)'], 50), ratioOf: 'vs raw floor (C)' });
     row(g, `SessionApi, ${diag.writeMode} (renames refused)`, { lat: lat['verified copy (EXDEV)'], ratio, ratioOf: 'vs atomic rename', target: '<= 2.5', pass: ratio <= 2.5, note: `fallbacks: ${diag.counters?.crossDeviceFallbacks ?? '?'}` });
+    if (baseline) {
+      const base = lat['verified copy (EXDEV), baseline build'];
+      row(g, 'SessionApi baseline build (--baseline), verified-copy (renames refused)', {
+        lat: base, ratio: pct(lat['verified copy (EXDEV)'], 50) / pct(base, 50), ratioOf: 'this build vs baseline',
+        note: `baseline vs atomic rename: ${(pct(base, 50) / pct(lat['atomic rename'], 50)).toFixed(2)}x`,
+      });
+    }
     row(g, 'write-file-atomic', { lat: lat['write-file-atomic'], ratio: pct(lat['write-file-atomic'], 50) / pct(lat['raw floor (C)'], 50), ratioOf: 'vs raw floor (C)' });
     row(g, 'raw floor (C)', { lat: lat['raw floor (C)'] });
   } finally {
     await normal.stop();
     await refused.stop();
+    if (baseline) await baseline.stop();
   }
 }
 

@@ -15,11 +15,22 @@
  *   FAULTSHIM_FSYNC_EIO_DIR=<abs dir>  fsync/fdatasync fail with EIO when the fd's path
  *                                      (readlink /proc/self/fd/N) is inside <dir> (or is <dir>,
  *                                      so a directory fsync after rename fails too).
+ *   FAULTSHIM_EEXIST_DIR=<abs dir>     open/open64/openat/openat64 with O_CREAT|O_EXCL of a name
+ *                                      ending in ".tmp" inside <dir> fail with EEXIST and create
+ *                                      nothing, although no such file exists: the MSIX symptom of
+ *                                      an exclusive create (Windows CREATE_NEW, Node's 'wx') refused
+ *                                      under an AppData that holds a junction (claude-code #83584,
+ *                                      #91409). Opens without O_EXCL, and other names, run as usual.
+ *   FAULTSHIM_ENOENT_DIR=<abs dir>     rename/renameat/renameat2 whose destination is inside <dir>
+ *                                      fail with ENOENT although the source is there: the MSIX
+ *                                      symptom of claude-code #95112. Checked before the EXDEV
+ *                                      switch, so with both set renames get ENOENT and links EXDEV.
  *   FAULTSHIM_LOG=1                    one line on stderr per injected fault.
  * Unset or empty variables inject nothing: the real libc function runs.
  *
  * Which symbols: `nm -D libSystem.Native.so` (.NET 10.0.12) imports rename@GLIBC_2.2.5,
- * link, fsync (no renameat*, no fdatasync); Wine 8's wineserver renames in server/fd.c with
+ * link, fsync, open64 (no renameat*, no fdatasync, no open/openat); a Native AOT binary links
+ * libSystem.Native.a and imports the same symbols from libc itself, so they are interposed too; Wine 8's wineserver renames in server/fd.c with
  * rename(). renameat/renameat2/linkat/fdatasync are covered for C programs and future callers.
  * Raw syscall(SYS_rename...) calls are NOT intercepted; neither .NET nor Wine make them.
  *
@@ -51,6 +62,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +81,7 @@ static void log_fault(const char *fn, const char *path, int err)
     if (!on || strcmp(on, "1") != 0) return;
     char line[PATH_MAX + 128];
     int n = snprintf(line, sizeof line, "faultshim[%d]: %s(%s) -> %s\n", (int)getpid(), fn,
-                     path, err == EXDEV ? "EXDEV" : "EIO");
+                     path, err == EXDEV ? "EXDEV" : err == EEXIST ? "EEXIST" : err == ENOENT ? "ENOENT" : "EIO");
     if (n > 0) {
         ssize_t ignored = write(STDERR_FILENO, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1));
         (void)ignored;
@@ -132,17 +145,39 @@ static int canonical_dest(int dirfd, const char *path, char out[PATH_MAX])
     return 0;
 }
 
-/* Should an operation whose destination is (dirfd, path) fail with EXDEV? */
-static int exdev_for(const char *fn, int dirfd, const char *path)
+/* Should an operation on (dirfd, path) fail with `err` because the path lies inside the folder
+ * named by `envvar`? One rule for every path-based switch. */
+static int path_fault(const char *fn, const char *envvar, int dirfd, const char *path, int err)
 {
     if (!path) return 0;
     int saved = errno;
     char dir[PATH_MAX], dest[PATH_MAX];
-    int hit = fault_dir("FAULTSHIM_EXDEV_DIR", dir) && canonical_dest(dirfd, path, dest) == 0 &&
-              under(dest, dir);
+    int hit = fault_dir(envvar, dir) && canonical_dest(dirfd, path, dest) == 0 && under(dest, dir);
     errno = saved;
-    if (hit) log_fault(fn, dest, EXDEV);
+    if (hit) log_fault(fn, dest, err);
     return hit;
+}
+
+/* Should an operation whose destination is (dirfd, path) fail with EXDEV? */
+static int exdev_for(const char *fn, int dirfd, const char *path)
+{
+    return path_fault(fn, "FAULTSHIM_EXDEV_DIR", dirfd, path, EXDEV);
+}
+
+/* Should a rename whose destination is (dirfd, path) fail with ENOENT? */
+static int enoent_for(const char *fn, int dirfd, const char *path)
+{
+    return path_fault(fn, "FAULTSHIM_ENOENT_DIR", dirfd, path, ENOENT);
+}
+
+/* Should an open of (dirfd, path) with these flags fail with EEXIST? Only exclusive creates of
+ * "*.tmp" names: the writer's temps, never its documents, lock or probe files. */
+static int eexist_for(const char *fn, int dirfd, const char *path, int flags)
+{
+    if (!path || (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL)) return 0;
+    size_t len = strlen(path);
+    if (len < 4 || strcmp(path + len - 4, ".tmp") != 0) return 0;
+    return path_fault(fn, "FAULTSHIM_EEXIST_DIR", dirfd, path, EEXIST);
 }
 
 /* Should fsync-like calls on fd fail with EIO? */
@@ -164,6 +199,7 @@ static int eio_for(const char *fn, int fd)
 int rename(const char *oldpath, const char *newpath)
 {
     REAL(int, "rename", (const char *, const char *));
+    if (enoent_for("rename", AT_FDCWD, newpath)) { errno = ENOENT; return -1; }
     if (exdev_for("rename", AT_FDCWD, newpath)) { errno = EXDEV; return -1; }
     return real_fn(oldpath, newpath);
 }
@@ -171,6 +207,7 @@ int rename(const char *oldpath, const char *newpath)
 int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
     REAL(int, "renameat", (int, const char *, int, const char *));
+    if (enoent_for("renameat", newdirfd, newpath)) { errno = ENOENT; return -1; }
     if (exdev_for("renameat", newdirfd, newpath)) { errno = EXDEV; return -1; }
     return real_fn(olddirfd, oldpath, newdirfd, newpath);
 }
@@ -178,6 +215,7 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)
 {
     REAL(int, "renameat2", (int, const char *, int, const char *, unsigned int));
+    if (enoent_for("renameat2", newdirfd, newpath)) { errno = ENOENT; return -1; }
     if (exdev_for("renameat2", newdirfd, newpath)) { errno = EXDEV; return -1; }
     return real_fn(olddirfd, oldpath, newdirfd, newpath, flags);
 }
@@ -208,4 +246,44 @@ int fdatasync(int fd)
     REAL(int, "fdatasync", (int));
     if (eio_for("fdatasync", fd)) { errno = EIO; return -1; }
     return real_fn(fd);
+}
+
+/* open's mode argument is only present with O_CREAT or O_TMPFILE; reading it otherwise is still
+ * harmless on the ABIs we run on, but only pass it on when it was given. */
+#define OPEN_MODE(flags, mode)                                                   \
+    mode_t mode = 0;                                                             \
+    if ((flags) & (O_CREAT | O_TMPFILE)) {                                       \
+        va_list ap; va_start(ap, flags); mode = (mode_t)va_arg(ap, int); va_end(ap); \
+    }
+
+int open(const char *path, int flags, ...)
+{
+    OPEN_MODE(flags, mode);
+    REAL(int, "open", (const char *, int, ...));
+    if (eexist_for("open", AT_FDCWD, path, flags)) { errno = EEXIST; return -1; }
+    return real_fn(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    OPEN_MODE(flags, mode);
+    REAL(int, "open64", (const char *, int, ...));
+    if (eexist_for("open64", AT_FDCWD, path, flags)) { errno = EEXIST; return -1; }
+    return real_fn(path, flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+    OPEN_MODE(flags, mode);
+    REAL(int, "openat", (int, const char *, int, ...));
+    if (eexist_for("openat", dirfd, path, flags)) { errno = EEXIST; return -1; }
+    return real_fn(dirfd, path, flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+    OPEN_MODE(flags, mode);
+    REAL(int, "openat64", (int, const char *, int, ...));
+    if (eexist_for("openat64", dirfd, path, flags)) { errno = EEXIST; return -1; }
+    return real_fn(dirfd, path, flags, mode);
 }

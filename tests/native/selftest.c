@@ -28,8 +28,9 @@ static void touch(const char *p)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) { fprintf(stderr, "usage: %s <exdev-dir> <ok-dir>\n", argv[0]); return 2; }
+    if (argc != 4) { fprintf(stderr, "usage: %s <exdev-dir> <ok-dir> <symptom-dir>\n", argv[0]); return 2; }
     const char *bad = argv[1], *ok = argv[2];   /* bad = FAULTSHIM_EXDEV_DIR = FAULTSHIM_FSYNC_EIO_DIR */
+    const char *sym = argv[3];                  /* sym = FAULTSHIM_EEXIST_DIR = FAULTSHIM_ENOENT_DIR */
     char a[4096], b[4096];
 
     /* rename inside the EXDEV dir: refused, and the source is left untouched */
@@ -95,9 +96,59 @@ int main(int argc, char **argv)
     check("rename after repointing the symlink", rename(a, b), 0);
     setenv("FAULTSHIM_EXDEV_DIR", bad, 1);
 
+    /* false EEXIST: an exclusive create of a fresh "*.tmp" name in the symptom dir is refused and
+     * creates nothing; without O_EXCL, or for other names, or elsewhere, opens work */
+    snprintf(a, sizeof a, "%s/s.json.1a2b3c.tmp", sym);
+    check("open O_CREAT|O_EXCL *.tmp in eexist dir", open(a, O_CREAT | O_EXCL | O_WRONLY, 0644) < 0 ? -1 : 0, EEXIST);
+    check("nothing was created", access(a, F_OK), ENOENT);
+    check("open64 O_CREAT|O_EXCL *.tmp in eexist dir", open64(a, O_CREAT | O_EXCL | O_WRONLY, 0644) < 0 ? -1 : 0, EEXIST);
+    int sfd = open(sym, O_RDONLY | O_DIRECTORY);
+    check("openat dirfd O_EXCL *.tmp", openat(sfd, "r.json.tmp", O_CREAT | O_EXCL | O_WRONLY, 0644) < 0 ? -1 : 0, EEXIST);
+    snprintf(b, sizeof b, "%s/sub", sym);
+    check("mkdir sub of eexist dir", mkdir(b, 0755), 0);
+    snprintf(b, sizeof b, "%s/sub/y.tmp", sym);
+    check("O_EXCL *.tmp in a subdir", open(b, O_CREAT | O_EXCL | O_WRONLY, 0644) < 0 ? -1 : 0, EEXIST);
+    fd = open(a, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    check("open O_CREAT without O_EXCL works", fd < 0 ? -1 : 0, 0);
+    if (fd >= 0) close(fd);
+    snprintf(b, sizeof b, "%s/s.json", sym);
+    fd = open(b, O_CREAT | O_EXCL | O_WRONLY, 0644);
+    check("O_EXCL of a non-.tmp name works", fd < 0 ? -1 : 0, 0);
+    if (fd >= 0) close(fd);
+    snprintf(b, sizeof b, "%s/v.json.tmp", ok);
+    fd = open(b, O_CREAT | O_EXCL | O_WRONLY, 0644);
+    check("O_EXCL *.tmp outside the dir works", fd < 0 ? -1 : 0, 0);
+    if (fd >= 0) close(fd);
+
+    /* ENOENT on rename into the symptom dir while the source is there; links are untouched */
+    snprintf(b, sizeof b, "%s/s.json", sym);
+    check("rename present temp in enoent dir", rename(a, b), ENOENT);
+    check("source still there", access(a, F_OK), 0);
+    check("renameat in enoent dir", renameat(sfd, "s.json.1a2b3c.tmp", sfd, "s.json"), ENOENT);
+    check("renameat2 in enoent dir", renameat2(sfd, "s.json.1a2b3c.tmp", sfd, "s.json", 0), ENOENT);
+    snprintf(b, sizeof b, "%s/l.json", sym);
+    check("link in enoent dir works", link(a, b), 0);
+    snprintf(b, sizeof b, "%s/w.json", ok);
+    check("rename out of enoent dir works", rename(a, b), 0);
+    /* combined with EXDEV on the same dir: renames get ENOENT, links EXDEV */
+    setenv("FAULTSHIM_EXDEV_DIR", sym, 1);
+    snprintf(a, sizeof a, "%s/s.json", sym);
+    check("combined: rename gets ENOENT", rename(b, a), ENOENT);
+    snprintf(a, sizeof a, "%s/l2.json", sym);
+    check("combined: link gets EXDEV", link(b, a), EXDEV);
+    setenv("FAULTSHIM_EXDEV_DIR", bad, 1);
+    close(sfd);
+
     /* the variables are read at call time: unsetting them stops the faults */
     unsetenv("FAULTSHIM_EXDEV_DIR"); unsetenv("FAULTSHIM_FSYNC_EIO_DIR");
+    unsetenv("FAULTSHIM_EEXIST_DIR"); unsetenv("FAULTSHIM_ENOENT_DIR");
     check("rename after unsetenv", rename("s.json", "s2.json"), 0);
+    snprintf(a, sizeof a, "%s/z.json.tmp", sym);
+    fd = open(a, O_CREAT | O_EXCL | O_WRONLY, 0644);
+    check("O_EXCL *.tmp after unsetenv", fd < 0 ? -1 : 0, 0);
+    if (fd >= 0) close(fd);
+    snprintf(b, sizeof b, "%s/z.json", sym);
+    check("rename in symptom dir after unsetenv", rename(a, b), 0);
     fd = open("s2.json", O_RDWR);
     check("fsync after unsetenv", fsync(fd), 0);
     close(fd);

@@ -5,8 +5,9 @@
 #
 #   1. Wine: installs Debian's wine64 if missing and prepares this lane's own prefix
 #      (setup-wine.sh). If Wine cannot be had it says so loudly and, with CI=true, fails.
-#   2. dotnet publish -r win-x64 --self-contained (not single-file) -> artifacts/publish/win-x64,
-#      and the FileHolder startup hook (a second Windows process that holds a file open).
+#   2. scripts/publish-windows.sh -> artifacts/publish/win-x64: exactly the folder that ships
+#      (self-contained, trimmed, ReadyToRun), and FileHolder (a second Windows program that holds
+#      a file open), published self-contained beside it.
 #   3. One wineserver for the whole lane, started with tests/native's fault shim preloaded and
 #      FAULTSHIM_EXDEV_DIR=<work>/exdev: renames into roots below that folder fail with EXDEV in
 #      the wineserver, which Wine reports to the app as Win32 17; every other root is untouched.
@@ -16,7 +17,7 @@
 #                             this script stops its prefix's wineserver, which ends every program
 #                             in it; runs sharing one prefix are serialized with a lock)
 #      SKIP_PUBLISH=1         reuse artifacts/publish/win-x64 as it is
-#      PHASES="plain exdev sharing windows"  run some phases of the suite only
+#      PHASES="plain exdev sharing windows msix"  run some phases of the suite only
 #      KEEP_WORK=1            keep the work folder (it is also kept when a check fails)
 # Exit code: 0 only when every check passed.
 set -euo pipefail
@@ -53,13 +54,13 @@ exe="$publish/SessionApi.exe"
 if [[ ${SKIP_PUBLISH:-} == 1 && -f $exe ]]; then
   echo "windows lane: reusing $publish"
 else
-  dotnet publish "$repo/src/SessionApi/SessionApi.csproj" -c Release -r win-x64 --self-contained true \
-    -p:PublishSingleFile=false --nologo -o "$publish"
+  "$repo/scripts/publish-windows.sh"
 fi
 step_done "publish win-x64"
 echo "windows lane: $publish: $(find "$publish" -type f | wc -l) files, $(du -sh "$publish" | cut -f1)"
 holder_out="$repo/artifacts/wine/fileholder"
-dotnet build "$repo/tests/wine/FileHolder/FileHolder.csproj" -c Release --nologo -v quiet -o "$holder_out" >/dev/null
+dotnet publish "$repo/tests/wine/FileHolder/FileHolder.csproj" -c Release -r win-x64 --self-contained true \
+  -p:PublishSingleFile=false --nologo -v quiet -o "$holder_out" >/dev/null
 shim=$("$repo/tests/native/build.sh")
 step_done "file holder + fault shim"
 
@@ -72,6 +73,11 @@ cleanup() {
 }
 trap cleanup EXIT
 export LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}" FAULTSHIM_EXDEV_DIR="$work/exdev"
+# The other MSIX symptoms (false EEXIST on exclusive creates, ENOENT on renames; msix.mjs): switched
+# per case by repointing these links, since the wineserver's environment is frozen at its start.
+mkdir -p "$work/switches" "$work/msix-off"
+ln -sfn "$work/msix-off" "$work/switches/eexist" && ln -sfn "$work/msix-off" "$work/switches/enoent"
+export FAULTSHIM_SWITCHES="$work/switches" FAULTSHIM_EEXIST_DIR="$work/switches/eexist" FAULTSHIM_ENOENT_DIR="$work/switches/enoent"
 "$WINESERVER" -k 2>/dev/null || true
 "$WINESERVER" -w 2>/dev/null || true
 "$WINESERVER" -p # persistent until the -k in cleanup: no server start per program
@@ -101,7 +107,7 @@ export DOTNET_EnableWriteXorExecute=${DOTNET_EnableWriteXorExecute:-0}
 
 # --- 4. The suite --------------------------------------------------------------------------------
 rc=0
-WINE=$WINE SESSIONAPI_EXE="$exe" FILEHOLDER_DLL="$holder_out/FileHolder.dll" LANE_WORK="$work" \
+WINE=$WINE SESSIONAPI_EXE="$exe" FILEHOLDER_EXE="$holder_out/FileHolder.exe" LANE_WORK="$work" \
   node "$here/e2e.mjs" || rc=$?
 step_done "e2e suite (node)"
 keep=$((rc != 0))

@@ -18,7 +18,10 @@ public sealed class SessionDocument : Dictionary<string, JsonElement>;
 public sealed record DiagnosticsInfo(
     string Version,
     string Root,
+    string? PhysicalRoot,
+    bool Redirected,
     string WriteMode,
+    string TempCreateMode,
     IReadOnlyDictionary<string, long> Counters,
     long? FreeBytes,
     int SessionCount,

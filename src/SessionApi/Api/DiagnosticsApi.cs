@@ -14,8 +14,12 @@ public static class DiagnosticsApi
             .RequireAuthorization()
             .WithName("getDiagnostics")
             .WithSummary("Storage diagnostics")
-            .WithDescription("Version, storage root, the replace strategy the root currently needs (writeMode: "
+            .WithDescription("Version, storage root, where new files in the root physically land (physicalRoot, "
+                + "as the OS resolves a freshly created file; redirected is true when that is not under root: "
+                + "MSIX virtualization, a junction or symlink), the replace strategy the root currently needs (writeMode: "
                 + "'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), "
+                + "how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root "
+                + "refuses exclusive creates of fresh names), "
                 + "write counters, free space and the files startup recovery quarantined.");
         return app;
     }
@@ -26,7 +30,10 @@ public static class DiagnosticsApi
         return TypedResults.Ok(new DiagnosticsInfo(
             AppIdentity.Version,
             d.Root,
+            d.PhysicalRoot,
+            d.Redirected,
             d.WriteMode,
+            d.TempCreateMode,
             d.Counters,
             d.FreeBytes,
             d.SessionCount,

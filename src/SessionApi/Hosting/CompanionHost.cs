@@ -91,11 +91,11 @@ public static class CompanionHost
     }
 
     private static bool IsStartupFailure(Exception e) =>
-        e is OptionsValidationException or StorageRootInUseException or SessionStoreException or IOException or UnauthorizedAccessException;
+        e is OptionsValidationException or StorageRootUnusableException or StorageRootInUseException or SessionStoreException or IOException or UnauthorizedAccessException;
 
     private static int FailStart(Exception e)
     {
-        if (e is OptionsValidationException)
+        if (e is OptionsValidationException or StorageRootUnusableException)
         {
             return Fail(ExitCodes.ConfigurationError, "configuration error", e);
         }

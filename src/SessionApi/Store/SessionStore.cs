@@ -23,6 +23,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private readonly DocumentCache cache;
     private readonly SessionChanges changes;
     private RootLock? rootLock;
+    private PhysicalRoot physicalRoot = PhysicalRoot.Unknown;
 
     public SessionStore(
         IOptions<StorageOptions> options,
@@ -53,11 +54,12 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             throw new InvalidOperationException("The store is already open.");
         }
 
-        Directory.CreateDirectory(Root);
+        StorageRoot.Prepare(Root);
         rootLock = RootLock.Acquire(Root);
         try
         {
             writer.ProbeRenames(Root);
+            physicalRoot = DurableWriter.ProbePhysicalRoot(Root);
             var (report, sessions) = await recovery.RecoverAllAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (id, session) in sessions)
             {
@@ -214,7 +216,10 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
 
     public StoreDiagnostics GetDiagnostics() => new(
         Root,
+        physicalRoot.Path,
+        physicalRoot.Redirected,
         writer.CurrentMode.ToWireName(),
+        writer.CurrentTempCreateMode.ToWireName(),
         writer.Counters.Snapshot(),
         FreeBytes(),
         index.Count,

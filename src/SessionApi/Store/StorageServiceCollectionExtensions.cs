@@ -18,6 +18,7 @@ public static class StorageServiceCollectionExtensions
             .Bind(configuration.GetSection(StorageOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageRootValidator>();
 
         services.AddOptions<ChangeFeedOptions>()
             .Bind(configuration.GetSection(ChangeFeedOptions.SectionName))
@@ -29,6 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ISessionStore>(provider => provider.GetRequiredService<SessionStore>());
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<WriterWarmUp>();
         return services;
     }
 }

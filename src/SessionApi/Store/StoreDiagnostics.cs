@@ -2,11 +2,16 @@ namespace SessionApi.Store;
 
 /// <summary>
 /// The store's state for <c>GET /diagnostics</c>. <see cref="WriteMode"/> is "atomic-rename" or
-/// "verified-copy" (rename refused as cross-device: the MSIX case).
+/// "verified-copy" (rename refused as cross-device: the MSIX case); <see cref="TempCreateMode"/> is
+/// "exclusive" or "non-exclusive" (exclusive creates refused: the MSIX junction case);
+/// <see cref="PhysicalRoot"/> is where new files in the root really land (<see cref="Writer.DurableWriter.ProbePhysicalRoot"/>).
 /// </summary>
 public sealed record StoreDiagnostics(
     string Root,
+    string? PhysicalRoot,
+    bool Redirected,
     string WriteMode,
+    string TempCreateMode,
     IReadOnlyDictionary<string, long> Counters,
     long? FreeBytes,
     int SessionCount,

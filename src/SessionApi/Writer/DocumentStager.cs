@@ -10,12 +10,12 @@ namespace SessionApi.Writer;
 internal static class DocumentStager
 {
     /// <summary>Writes the temp file; on any failure the temp file is removed again before the exception leaves.</summary>
-    public static async Task<StagedDocument> StageAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
+    public static async Task<StagedDocument> StageAsync(TempFileCreator temps, string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
     {
-        var tempPath = TempFileNames.NewFor(targetPath);
+        var (created, tempPath) = temps.Create(targetPath);
         try
         {
-            using var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            using var handle = created;
             var (length, hash) = await CopyValidatedAsync(body, handle, limits, cancellationToken).ConfigureAwait(false);
             DurableFileSystem.FlushToDisk(handle, tempPath);
             return new StagedDocument(tempPath, targetPath, length, hash);

@@ -35,6 +35,23 @@ internal static class DurableFileSystem
     }
 
     /// <summary>
+    /// <see cref="ReplaceByRename"/> for a complete temp file: a failure that would mean "the temp is
+    /// gone" while the temp is still there is reported as <see cref="RenameRefusedException"/>, so the
+    /// writer switches to the verified copy instead of failing the save.
+    /// </summary>
+    public static void ReplaceTempByRename(string temp, string target)
+    {
+        try
+        {
+            ReplaceByRename(temp, target);
+        }
+        catch (IOException e) when (OsErrorClassifier.Classify(e) != OsErrorClassifier.Classify(e, FileOperation.RenameOfPresentTemp) && File.Exists(temp))
+        {
+            throw new RenameRefusedException(e);
+        }
+    }
+
+    /// <summary>
     /// Makes renames, creations and deletions in <paramref name="directory"/> durable. NTFS journals
     /// directory changes itself and Windows cannot open a directory for flushing, so this is Unix only.
     /// </summary>

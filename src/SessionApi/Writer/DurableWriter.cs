@@ -9,6 +9,9 @@ namespace SessionApi.Writer;
 /// target (validated, hashed, fsynced), then replace through the resilience pipeline (rename, or
 /// the verified copy where rename is refused as cross-device). A failed save leaves the previous
 /// document and no temp file behind; see <see cref="StorageWriteException"/> for the one exception.
+/// The pipelines may be built lazily (see <see cref="WarmUp"/>): building them (Polly's option
+/// validation, telemetry) is the largest single step of a start, and an empty root needs no write
+/// before the server is ready.
 /// </summary>
 /// <remarks>
 /// The writer's one surface: the store writes, promotes, deletes, probes, inspects and moves files
@@ -16,22 +19,36 @@ namespace SessionApi.Writer;
 /// </remarks>
 public sealed partial class DurableWriter
 {
-    private readonly ResiliencePipeline<WriteMode> pipeline;
-    private readonly ResiliencePipeline deletePipeline;
+    private readonly Lazy<ResiliencePipeline<WriteMode>> pipeline;
+    private readonly Lazy<ResiliencePipeline> deletePipeline;
     private readonly WriteModeTracker modeTracker;
     private readonly ILogger<DurableWriter> logger;
+    private readonly TempFileCreator tempFiles;
 
     internal DurableWriter(
         ResiliencePipeline<WriteMode> pipeline,
         ResiliencePipeline deletePipeline,
         WriteModeTracker modeTracker,
         WriterCounters counters,
-        ILogger<DurableWriter> logger)
+        ILogger<DurableWriter> logger,
+        TempFileCreator tempFiles)
+        : this(new Lazy<ResiliencePipeline<WriteMode>>(pipeline), new Lazy<ResiliencePipeline>(deletePipeline), modeTracker, counters, logger, tempFiles)
+    {
+    }
+
+    internal DurableWriter(
+        Lazy<ResiliencePipeline<WriteMode>> pipeline,
+        Lazy<ResiliencePipeline> deletePipeline,
+        WriteModeTracker modeTracker,
+        WriterCounters counters,
+        ILogger<DurableWriter> logger,
+        TempFileCreator tempFiles)
     {
         this.pipeline = pipeline;
         this.deletePipeline = deletePipeline;
         this.modeTracker = modeTracker;
         this.logger = logger;
+        this.tempFiles = tempFiles;
         Counters = counters;
     }
 
@@ -41,12 +58,32 @@ public sealed partial class DurableWriter
     /// <summary>What the storage has been through since start.</summary>
     public WriterCounters Counters { get; }
 
+    /// <summary>How temp files are created in the root now (diagnostics' <c>tempCreateMode</c>).</summary>
+    public TempCreateMode CurrentTempCreateMode => tempFiles.CurrentMode;
+
+    /// <summary>
+    /// Builds the pipelines now, so the first save does not pay for it. A failure is logged here and
+    /// thrown again by the first save that needs the pipeline (Lazy keeps it).
+    /// </summary>
+    public void WarmUp()
+    {
+        try
+        {
+            _ = pipeline.Value;
+            _ = deletePipeline.Value;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.ComponentModel.DataAnnotations.ValidationException)
+        {
+            LogWarmUpFailed(logger, e);
+        }
+    }
+
     public async Task<WrittenDocument> WriteAsync(string targetPath, Stream body, DocumentLimits limits, CancellationToken cancellationToken)
     {
         StagedDocument staged;
         try
         {
-            staged = await DocumentStager.StageAsync(targetPath, body, limits, cancellationToken).ConfigureAwait(false);
+            staged = await DocumentStager.StageAsync(tempFiles, targetPath, body, limits, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -88,6 +125,9 @@ public sealed partial class DurableWriter
         return mode;
     }
 
+    /// <summary>Where new files in <paramref name="root"/> physically land (see <see cref="PhysicalRoot"/>).</summary>
+    public static PhysicalRoot ProbePhysicalRoot(string root) => PhysicalRootProbe.Run(root);
+
     /// <summary>What a file holds: a complete JSON object or not, its length, content hash and age.</summary>
     public static InspectedFile Inspect(string path) => DocumentInspector.Inspect(path);
 
@@ -103,12 +143,20 @@ public sealed partial class DurableWriter
 
     /// <summary>
     /// Moves a file out of the way (into a folder nobody serves) and makes both directory changes
-    /// durable. File.Move copies and deletes where a rename is refused across devices, which is what a
-    /// virtualized root needs here; atomicity does not matter for a file nobody serves.
+    /// durable: a rename, or the verified copy where the root refuses renames (the MSIX symptoms).
+    /// Atomicity does not matter for a file nobody serves; losing it would. The moved file's bytes
+    /// are flushed before the directories: otherwise the source's removal could be durable and the
+    /// moved file still empty after a power cut (the crash-state checker in tests/crash finds that).
+    /// After a plain rename this costs one fsync, on a rare path.
     /// </summary>
     public static void MoveAside(string path, string destination)
     {
-        File.Move(path, destination);
+        FileMover.Move(path, destination);
+        using (var moved = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+        {
+            DurableFileSystem.FlushToDisk(moved, destination);
+        }
+
         DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
@@ -122,11 +170,13 @@ public sealed partial class DurableWriter
         {
             // Once per replace, before any strategy runs: covers rename and verified copy alike.
             DurableFileSystem.ThrowIfReadOnly(staged.TargetPath);
-            var mode = await pipeline.ExecuteAsync(
+            var mode = await pipeline.Value.ExecuteAsync(
                 static (_, document) =>
                 {
-                    DurableFileSystem.ReplaceByRename(document.TempPath, document.TargetPath);
+                    DurableFileSystem.ReplaceTempByRename(document.TempPath, document.TargetPath);
+#if !CRASHCHECK_PLANTED_BUG // Only the crash-state checker's proof build leaves this flush out (tests/crash/run.sh).
                     DurableFileSystem.FlushDirectory(Path.GetDirectoryName(document.TargetPath)!);
+#endif
                     return ValueTask.FromResult(WriteMode.AtomicRename);
                 },
                 context,
@@ -158,7 +208,7 @@ public sealed partial class DurableWriter
         try
         {
             DurableFileSystem.ThrowIfReadOnly(targetPath);
-            await deletePipeline.ExecuteAsync(
+            await deletePipeline.Value.ExecuteAsync(
                 static (path, _) =>
                 {
                     File.Delete(path);
@@ -188,6 +238,9 @@ public sealed partial class DurableWriter
                 : "The storage is not writable right now (read-only, failing, or held by another program).";
         return new StorageWriteException(kind, message, cause, temporaryFileKept);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Building the writer's resilience pipelines failed; saves will fail with the same error")]
+    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Saving {Path} failed ({Kind}, {OsError}); temp file kept for recovery: {TempKept}")]
     private static partial void LogSaveFailed(ILogger logger, string path, StorageFailureKind kind, string osError, bool tempKept, Exception exception);

@@ -4,7 +4,8 @@ namespace SessionApi.Writer;
 /// At startup, replaces a small probe file in the root by rename, so diagnostics shows a root that
 /// refuses rename (a virtualized MSIX AppData, a bind mount) before the first save does. MSIX only
 /// refuses renames over files that existed before virtualization, so a clean probe does not prove
-/// the opposite; the first refused save still switches the mode.
+/// the opposite; the first refused save still switches the mode. A "not found" for the probe's temp
+/// while it is there counts as refused too (<see cref="DurableFileSystem.ReplaceTempByRename"/>).
 /// </summary>
 internal static class RenameProbe
 {
@@ -35,7 +36,7 @@ internal static class RenameProbe
         File.WriteAllBytes(temp, []);
         try
         {
-            DurableFileSystem.ReplaceByRename(temp, target);
+            DurableFileSystem.ReplaceTempByRename(temp, target);
             return WriteMode.AtomicRename;
         }
         catch (IOException e) when (OsErrorClassifier.Classify(e) == StorageFailureKind.CrossDevice)

@@ -5,9 +5,9 @@ namespace SessionApi.Writer;
 /// <summary>
 /// The replace strategy for file systems that refuse rename (MSIX AppData virtualization): copy the
 /// complete temp file over the target in place, flush, read the target back and compare its hash,
-/// and only then delete the temp. The target is truncated (and the truncation flushed) before the
-/// copy, so a crash mid-copy leaves a strict prefix of a JSON object — never valid JSON — next to a
-/// complete temp file, and startup recovery promotes the temp.
+/// and only then delete the temp. The temp's name is made durable and the target truncated (and the
+/// truncation flushed) before the copy, so a crash or power cut mid-copy leaves a strict prefix of a
+/// JSON object — never valid JSON — next to a complete temp file, and startup recovery promotes the temp.
 /// </summary>
 internal static class VerifiedCopy
 {
@@ -17,6 +17,7 @@ internal static class VerifiedCopy
     {
         try
         {
+            MakeTempNameDurable(staged);
             CopyOver(staged);
             VerifyReadBack(staged);
         }
@@ -29,6 +30,22 @@ internal static class VerifiedCopy
         File.Delete(staged.TempPath);
         DurableFileSystem.FlushDirectory(Path.GetDirectoryName(staged.TargetPath)!);
         return WriteMode.VerifiedCopy;
+    }
+
+    /// <summary>
+    /// The stager fsynced the temp's bytes but not its name in the directory. Until the directory is
+    /// flushed, a power cut may keep the truncation of the target below (flushed on purpose) and lose
+    /// the temp's name: an empty document and no copy of the save. One directory flush before the
+    /// target is touched closes that window; a new document has no previous version to lose, so it
+    /// needs none. (ext4 in ordered mode happens to commit the name with the temp's fsync; most file
+    /// systems promise nothing of the kind. The crash-state checker in tests/crash finds this.)
+    /// </summary>
+    private static void MakeTempNameDurable(StagedDocument staged)
+    {
+        if (File.Exists(staged.TargetPath))
+        {
+            DurableFileSystem.FlushDirectory(Path.GetDirectoryName(staged.TargetPath)!);
+        }
     }
 
     private static void CopyOver(StagedDocument staged)

@@ -18,6 +18,7 @@ public sealed class WriterCounters
     private long deletes;
     private long recoveredTemps;
     private long quarantinedFiles;
+    private long exclusiveCreateRefusals;
 
     public WriterCounters(IMeterFactory meterFactory)
     {
@@ -40,6 +41,9 @@ public sealed class WriterCounters
 
     public void QuarantinedFile() => Increment(ref quarantinedFiles, "quarantined-file");
 
+    /// <summary>An exclusive create of a fresh temp name was refused as existing (the MSIX junction symptom).</summary>
+    public void ExclusiveCreateRefused() => Increment(ref exclusiveCreateRefusals, "exclusive-create-refused");
+
     public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>
     {
         ["saves"] = Interlocked.Read(ref saves),
@@ -49,6 +53,7 @@ public sealed class WriterCounters
         ["deletes"] = Interlocked.Read(ref deletes),
         ["recoveredTemps"] = Interlocked.Read(ref recoveredTemps),
         ["quarantinedFiles"] = Interlocked.Read(ref quarantinedFiles),
+        ["exclusiveCreateRefusals"] = Interlocked.Read(ref exclusiveCreateRefusals),
     };
 
     private void Increment(ref long field, string kind)

@@ -27,6 +27,10 @@ public static class WriterServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<WriterCounters>();
         services.AddSingleton<WriteModeTracker>();
+        services.AddSingleton(provider => new TempCreateModeTracker(
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<WriterOptions>>().Value.RenameReprobeInterval));
+        services.AddSingleton<TempFileCreator>();
 
         services.AddResiliencePipeline<string, WriteMode>(WriterPipeline.Name, static (builder, context) =>
             WriterPipeline.Configure(builder, context.ServiceProvider));
@@ -36,15 +40,19 @@ public static class WriterServiceCollectionExtensions
                 context.ServiceProvider.GetRequiredService<IOptions<WriterOptions>>().Value,
                 context.ServiceProvider.GetRequiredService<WriterCounters>()));
 
+        // The pipelines are built on first use, or by the store's WriterWarmUp right after the ready
+        // line: not before it (an empty root needs no write to open, and building them is the largest
+        // single step of a start; bench/RESULTS.md).
         services.AddSingleton(provider =>
         {
             var pipelines = provider.GetRequiredService<ResiliencePipelineProvider<string>>();
             return new DurableWriter(
-                pipelines.GetPipeline<WriteMode>(WriterPipeline.Name),
-                pipelines.GetPipeline(WriterPipeline.DeleteName),
+                new Lazy<ResiliencePipeline<WriteMode>>(() => pipelines.GetPipeline<WriteMode>(WriterPipeline.Name)),
+                new Lazy<ResiliencePipeline>(() => pipelines.GetPipeline(WriterPipeline.DeleteName)),
                 provider.GetRequiredService<WriteModeTracker>(),
                 provider.GetRequiredService<WriterCounters>(),
-                provider.GetRequiredService<ILogger<DurableWriter>>());
+                provider.GetRequiredService<ILogger<DurableWriter>>(),
+                provider.GetRequiredService<TempFileCreator>());
         });
         return services;
     }

@@ -72,6 +72,11 @@ public sealed class LayeringTests
             "SessionApi.Writer.RenameProbe",
             "SessionApi.Writer.UnixNative",
             "SessionApi.Writer.WindowsNative",
+            "SessionApi.Writer.FinalPath",
+            "SessionApi.Writer.PhysicalRootProbe",
+            "SessionApi.Writer.TempFileCreator",
+            "SessionApi.Writer.TempCreateModeTracker",
+            "SessionApi.Writer.FileMover",
         ];
 
         var result = Types.InAssembly(typeof(Program).Assembly)

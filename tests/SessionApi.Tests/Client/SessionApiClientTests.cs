@@ -239,6 +239,9 @@ public sealed class SessionApiClientTests : IClassFixture<ApiFactory>, IDisposab
         Assert.False(string.IsNullOrEmpty(diagnostics.Version));
         Assert.Equal(Path.GetFullPath(factory.Root).TrimEnd('/'), Path.GetFullPath(diagnostics.Root).TrimEnd('/'));
         Assert.Equal("atomic-rename", diagnostics.WriteMode); // a temp folder renames
+        Assert.Equal("exclusive", diagnostics.TempCreateMode); // ...and creates exclusively
+        Assert.Equal(Path.GetFullPath(diagnostics.Root).TrimEnd('/'), diagnostics.PhysicalRoot); // not redirected
+        Assert.False(diagnostics.Redirected);
         Assert.True(diagnostics.SessionCount >= 1);
         Assert.True(diagnostics.Counters["saves"] >= 1);
         Assert.NotNull(diagnostics.Quarantined);

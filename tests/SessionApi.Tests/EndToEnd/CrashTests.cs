@@ -7,7 +7,8 @@ namespace SessionApi.Tests.EndToEnd;
 
 /// <summary>
 /// kill -9 of the real server at random moments while several clients save large documents, over
-/// many cycles, with rename working and with rename refused (the MSIX case, via the fault shim).
+/// many cycles, with rename working, with rename refused (the MSIX case, via the fault shim) and with
+/// exclusive temp creates refused (the other MSIX case).
 /// After every restart each acknowledged save is there (or a later one), and every served document
 /// is exactly one that a client sent: nothing torn, nothing lost, no temp file left behind.
 /// </summary>
@@ -25,7 +26,12 @@ public sealed class CrashTests
     public Task Kill_9_during_concurrent_verified_copies_loses_nothing_acknowledged() =>
         RunCycles(new TempRoot(RealFaults.ExdevParent), seed: 2, expectedWriteMode: "verified-copy");
 
-    private static async Task RunCycles(TempRoot root, int seed, string expectedWriteMode)
+    /// <summary>Exclusive creates of fresh temps refused with EEXIST (the MSIX junction symptom): temps are created non-exclusively.</summary>
+    [SkippableFact]
+    public Task Kill_9_during_concurrent_saves_with_exclusive_creates_refused_loses_nothing_acknowledged() =>
+        RunCycles(new TempRoot(RealFaults.EexistParent), seed: 3, expectedWriteMode: "atomic-rename", expectedTempCreateMode: "non-exclusive");
+
+    private static async Task RunCycles(TempRoot root, int seed, string expectedWriteMode, string expectedTempCreateMode = "exclusive")
     {
         using var _ = root;
         var random = new Random(seed);
@@ -39,9 +45,18 @@ public sealed class CrashTests
             await VerifyAsync(client, root, acknowledged);
 
             using var stop = new CancellationTokenSource();
+            var before = Acknowledged(acknowledged);
             var writers = Enumerable.Range(0, Writers)
                 .Select(w => Task.Run(() => WriteUntilStoppedAsync(client, $"crash-{w}", acknowledged, stop.Token)))
                 .ToArray();
+
+            // On a loaded machine (CI, parallel builds) the first saves of a cycle can take longer than
+            // the random delay; kill only once this cycle has something acknowledged to lose.
+            for (var waited = 0; Acknowledged(acknowledged) == before && waited < 30_000; waited += 20)
+            {
+                await Task.Delay(20);
+            }
+
             await Task.Delay(random.Next(200, 700));
             server.Signal("KILL");
             kills++;
@@ -58,9 +73,26 @@ public sealed class CrashTests
         // The root really renamed, or really refused renames (the shim took effect): not a plain run twice.
         var diagnostics = JsonDocument.Parse(await lastClient.GetStringAsync("/diagnostics")).RootElement;
         Assert.Equal(expectedWriteMode, diagnostics.GetProperty("writeMode").GetString());
+        if (expectedTempCreateMode != "exclusive")
+        {
+            // The mode shows after a save; the last server has only read so far.
+            using var save = await lastClient.PutAsync("/sessions/crash-last", Http.Json("{\"last\":true}"));
+            Assert.Equal(HttpStatusCode.Created, save.StatusCode);
+            diagnostics = JsonDocument.Parse(await lastClient.GetStringAsync("/diagnostics")).RootElement;
+        }
+
+        Assert.Equal(expectedTempCreateMode, diagnostics.GetProperty("tempCreateMode").GetString());
         Assert.Equal(Cycles, kills);
         Assert.True(strandedTemps > 0, "no kill landed in the middle of a save; the test proved nothing about recovery");
         Assert.True(acknowledged.Values.Sum() >= Writers, $"too few saves were acknowledged to prove anything: {acknowledged.Values.Sum()}");
+    }
+
+    private static int Acknowledged(Dictionary<string, int> acknowledged)
+    {
+        lock (acknowledged)
+        {
+            return acknowledged.Values.Sum();
+        }
     }
 
     private static async Task WriteUntilStoppedAsync(HttpClient client, string id, Dictionary<string, int> acknowledged, CancellationToken stop)

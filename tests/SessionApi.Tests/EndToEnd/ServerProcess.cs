@@ -77,12 +77,20 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="args">Command-line arguments after the dll.</param>
     /// <param name="stdinNull">Start with stdin on /dev/null (through sh) instead of a pipe.</param>
     /// <param name="workingDirectory">The directory to start in (Electron starts it from anywhere), or the test's own.</param>
-    public static ServerProcess Start(string? token, IEnumerable<string> args, bool stdinNull = false, string? workingDirectory = null)
+    /// <param name="executable">A published SessionApi executable to start instead of <c>dotnet SessionApi.dll</c>.</param>
+    /// <param name="environment">Variables to set (or, with a null value, remove) in the server's environment.</param>
+    public static ServerProcess Start(
+        string? token,
+        IEnumerable<string> args,
+        bool stdinNull = false,
+        string? workingDirectory = null,
+        string? executable = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo
         {
             WorkingDirectory = workingDirectory ?? string.Empty,
-            FileName = stdinNull ? "/bin/sh" : "dotnet",
+            FileName = stdinNull ? "/bin/sh" : executable ?? "dotnet",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = !stdinNull,
@@ -95,7 +103,11 @@ public sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add("sh");
         }
 
-        info.ArgumentList.Add(Dll);
+        if (executable is null)
+        {
+            info.ArgumentList.Add(Dll);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -108,6 +120,18 @@ public sealed class ServerProcess : IAsyncDisposable
         if (token is not null)
         {
             info.Environment["SESSIONAPI_TOKEN"] = token;
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         return new ServerProcess(Process.Start(info)!);

@@ -38,8 +38,13 @@ internal sealed class WriterHarness : IDisposable
         chaos?.Invoke(replace);
         var delete = new ResiliencePipelineBuilder { TimeProvider = time ?? TimeProvider.System };
         WriterPipeline.ConfigureDelete(delete, options, counters);
-        Writer = new DurableWriter(replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance);
+        TempCreateTracker = new TempCreateModeTracker(time ?? TimeProvider.System, options.RenameReprobeInterval);
+        Writer = new DurableWriter(
+            replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance,
+            new TempFileCreator(TempCreateTracker, counters, NullLogger<TempFileCreator>.Instance));
     }
+
+    public TempCreateModeTracker TempCreateTracker { get; }
 
     public DurableWriter Writer { get; }
 

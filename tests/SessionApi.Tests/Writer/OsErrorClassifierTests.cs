@@ -39,3 +39,44 @@ public class OsErrorClassifierTests
     public void Access_denied_from_dotnet_is_transient() =>
         Assert.Equal(StorageFailureKind.Transient, OsErrorClassifier.Classify(new UnauthorizedAccessException()));
 }
+
+/// <summary>The MSIX rows of the table: what an error means depends on the operation it came from.</summary>
+public class OsErrorClassifierMsixRowsTests
+{
+    [Theory]
+    [InlineData(17, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.ExclusiveCreateRefused)] // EEXIST, #83584 #91409
+    [InlineData(17, FileOperation.Any, StorageFailureKind.Unknown)]
+    [InlineData(2, FileOperation.RenameOfPresentTemp, StorageFailureKind.CrossDevice)] // ENOENT, #95112
+    [InlineData(2, FileOperation.Any, StorageFailureKind.Unknown)]
+    [InlineData(2, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.Unknown)]
+    [InlineData(18, FileOperation.RenameOfPresentTemp, StorageFailureKind.CrossDevice)] // EXDEV everywhere
+    [InlineData(40, FileOperation.Any, StorageFailureKind.Unavailable)] // ELOOP, #85693
+    [InlineData(28, FileOperation.RenameOfPresentTemp, StorageFailureKind.InsufficientStorage)] // real faults stay real
+    [InlineData(5, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.Unavailable)]
+    [InlineData(30, FileOperation.RenameOfPresentTemp, StorageFailureKind.Unavailable)]
+    public void Errno_rows(int errno, FileOperation operation, StorageFailureKind expected) =>
+        Assert.Equal(expected, OsErrorClassifier.Classify(new IOException("x", errno), operation));
+
+    [Theory]
+    [InlineData(80, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.ExclusiveCreateRefused)] // ERROR_FILE_EXISTS
+    [InlineData(183, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.ExclusiveCreateRefused)] // ERROR_ALREADY_EXISTS
+    [InlineData(80, FileOperation.Any, StorageFailureKind.Unknown)]
+    [InlineData(2, FileOperation.RenameOfPresentTemp, StorageFailureKind.CrossDevice)] // ERROR_FILE_NOT_FOUND
+    [InlineData(3, FileOperation.RenameOfPresentTemp, StorageFailureKind.CrossDevice)] // ERROR_PATH_NOT_FOUND
+    [InlineData(3, FileOperation.Any, StorageFailureKind.Unknown)]
+    [InlineData(17, FileOperation.Any, StorageFailureKind.CrossDevice)]
+    [InlineData(1175, FileOperation.Any, StorageFailureKind.CrossDevice)]
+    [InlineData(1921, FileOperation.Any, StorageFailureKind.Unavailable)] // junction loop
+    [InlineData(112, FileOperation.RenameOfPresentTemp, StorageFailureKind.InsufficientStorage)]
+    [InlineData(19, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.Unavailable)]
+    public void Win32_rows(int code, FileOperation operation, StorageFailureKind expected) =>
+        Assert.Equal(expected, OsErrorClassifier.Classify(new IOException("x", unchecked((int)0x80070000) | code), operation));
+
+    [Fact]
+    public void A_rename_refused_exception_reads_as_a_refused_rename_and_keeps_its_os_error()
+    {
+        var refused = new RenameRefusedException(new IOException("not found", 2));
+        Assert.Equal(StorageFailureKind.CrossDevice, OsErrorClassifier.Classify(refused));
+        Assert.Equal(2, OsError.FromException(refused)?.Code);
+    }
+}

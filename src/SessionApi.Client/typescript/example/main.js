@@ -26,12 +26,13 @@ function registerSchemes(protocol) {
   ]);
 }
 
-/** Where the published SessionApi ships inside the packaged app (electron-builder `extraResources`). */
-function defaultExecutable(app) {
-  const exe = process.platform === "win32" ? "SessionApi.exe" : "SessionApi";
-  return app.isPackaged
-    ? path.join(process.resourcesPath, "SessionApi", exe)
-    : path.resolve(__dirname, "../../../../artifacts/publish", `${process.platform === "win32" ? "win" : "linux"}-x64`, exe);
+/** Where the published SessionApi is: packaged, `<resources>/SessionApi/` (electron-builder
+ * `extraResources`, next to app.asar, never inside it), checked so a broken package says what is
+ * wrong; in development, this repository's publish folder. */
+function defaultExecutable(app, launcherModule) {
+  if (app.isPackaged) return launcherModule.resolveSessionApiExecutable({ resourcesPath: process.resourcesPath });
+  const exe = launcherModule.sessionApiExecutableName();
+  return path.resolve(__dirname, "../../../../artifacts/publish", `${process.platform === "win32" ? "win" : "linux"}-x64`, exe);
 }
 
 /** Maps `app://renderer/<path>` to a file of `rendererDir`, refusing anything outside it. */
@@ -62,7 +63,8 @@ function frameOrigin(frame) {
  */
 async function startMain(electron, options = {}) {
   const { app, BrowserWindow, ipcMain, protocol, net } = electron;
-  const { startSessionApi } = await import("@sessionapi/client/launcher");
+  const launcherModule = await import("@sessionapi/client/launcher");
+  const { startSessionApi } = launcherModule;
   await app.whenReady();
 
   const rendererDir = options.rendererDir ?? path.join(__dirname, "renderer");
@@ -72,7 +74,7 @@ async function startMain(electron, options = {}) {
   });
 
   const server = await startSessionApi({
-    executable: options.executable ?? defaultExecutable(app),
+    executable: options.executable ?? defaultExecutable(app, launcherModule),
     args: options.args,
     // Sessions live in the app's own data folder. Under MSIX this folder is virtualized (the EXDEV
     // bug); SessionApi is the writer that copes with it.

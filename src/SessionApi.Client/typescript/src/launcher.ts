@@ -13,6 +13,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
+import { checkSessionApiExecutable } from "./executable.js";
+
+export * from "./executable.js";
 
 export interface CrashBudget {
   /** How many crashes within `windowMs` are restarted; one more inside the window is fatal. Default 3. */
@@ -242,6 +245,7 @@ export class SessionApiProcess extends EventEmitter<SessionApiProcessEvents> {
     if (this.#state !== "idle") throw new Error(`SessionApi already started (state: ${this.#state})`);
     if (this.#options.killOnExit !== false) process.on("exit", this.#exitHook);
     try {
+      this.#checkExecutable();
       return await this.#launch();
     } catch (error) {
       this.#state = "failed";
@@ -279,6 +283,17 @@ export class SessionApiProcess extends EventEmitter<SessionApiProcessEvents> {
     const { code, signal } = await exited;
     this.#state = "stopped";
     return { code, signal, forced };
+  }
+
+  /** A path (not a bare command such as `dotnet`) is checked first: a clear reason beats spawn's ENOENT/EACCES. */
+  #checkExecutable(): void {
+    const executable = this.#options.executable;
+    if (!/[\\/]/.test(executable)) return;
+    try {
+      checkSessionApiExecutable(executable);
+    } catch (cause) {
+      throw new SessionApiLaunchError("spawn_failed", `Could not start ${executable}: ${(cause as Error).message}`, { cause });
+    }
   }
 
   #tail(): string {

@@ -144,6 +144,9 @@ describe("client + real SessionApi", skip, () => {
     const d = await client.getDiagnostics();
     assert.equal(typeof d.version, "string");
     assert.equal(d.writeMode, "atomic-rename");
+    assert.equal(d.tempCreateMode, "exclusive");
+    assert.equal(d.redirected, false);
+    assert.equal(d.physicalRoot, d.root);
     assert.equal(typeof d.counters, "object");
   });
 

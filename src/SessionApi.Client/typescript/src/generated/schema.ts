@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Storage diagnostics
-         * @description Version, storage root, the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), write counters, free space and the files startup recovery quarantined.
+         * @description Version, storage root, where new files in the root physically land (physicalRoot, as the OS resolves a freshly created file; redirected is true when that is not under root: MSIX virtualization, a junction or symlink), the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root refuses exclusive creates of fresh names), write counters, free space and the files startup recovery quarantined.
          */
         get: operations["getDiagnostics"];
         put?: never;
@@ -127,10 +127,13 @@ export interface components {
             };
             /** Format: int64 */
             freeBytes: null | number;
+            physicalRoot: null | string;
             quarantined: components["schemas"]["QuarantinedFile"][];
+            redirected: boolean;
             root: string;
             /** Format: int32 */
             sessionCount: number;
+            tempCreateMode: string;
             version: string;
             writeMode: string;
         };
