@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The one benchmark command of issue 5. In one run, on the same documents and the same disk:
+# The one benchmark command. In one run, on the same documents and the same disk:
 #   1. publishes the server (Release, linux-x64, Native AOT) to artifacts/publish/linux-x64 via scripts/build.sh,
 #      builds the raw C floor (bench/floor/floor.c) and the LD_PRELOAD fault shim (cross-device renames);
 #   2. npm ci in bench/node, then bench/node/bench.mjs: SessionApi over HTTP (keep-alive client, the
 #      published binary started per the process contract) against write-file-atomic, atomically and
 #      the raw write+fsync+rename+dir-fsync floor; loads, start time, memory, scale, fallback cost;
-#   3. the deliverable (issue 14, bench/deliverable.sh): size of the Windows folder of
+#      the event stream (GET /events): save-to-event latency, 50 idle watchers' memory, saves with 50 watchers;
+#   3. the deliverable (bench/deliverable.sh): size of the Windows folder of
 #      scripts/publish-windows.sh against the untrimmed one, and start-up ratios (its flags on
 #      linux-x64 vs the untrimmed JIT build; the Native AOT binary vs a bare `dotnet new webapiaot`);
 #   4. BenchmarkDotNet for the in-process writer paths (bench/SessionApi.Benchmarks, short job).
@@ -18,7 +19,7 @@
 #   SKIP_BUILD=1      use the already published server
 #   SKIP_BDN=1        skip BenchmarkDotNet
 #   SKIP_DELIVERABLE=1  skip the deliverable's sizes and start-up ratios (they build 5 more publishes)
-#   ONLY=saves,fallback,history,startup,scale   run some sections of the Node benchmark only
+#   ONLY=saves,fallback,history,startup,scale,events   run some sections of the Node benchmark only
 #   BASELINE_EXE=<binary>   another build of the server (e.g. main's publish) saved 1 MB with renames
 #                     refused in the same rounds: the row "this build vs baseline" prices a writer change
 set -euo pipefail
@@ -65,7 +66,7 @@ node "$repo/bench/node/bench.mjs" --exe "$exe" --work "$work/node" --floor "$rep
   --shim "$shim" --out "$out" "${quick[@]}" "${only[@]}" "${baseline[@]}" 2> "$out/node-bench.log" || { tail -40 "$out/node-bench.log"; exit 1; }
 
 if [[ "${SKIP_DELIVERABLE:-}" != 1 ]]; then
-  # Issue 14: sizes of the Windows deliverable and start-up ratios (bench/deliverable.sh).
+  # Sizes of the Windows deliverable and start-up ratios (bench/deliverable.sh).
   "$repo/bench/deliverable.sh"
 fi
 

@@ -15,12 +15,25 @@ namespace SessionApi.Client;
 /// </remarks>
 public sealed partial class SessionApiClient
 {
-    private readonly SessionApiTransport transport;
+    /// <summary>The HttpClient <c>AddSessionApiClient</c> registers for the event stream: token, no resilience handler.</summary>
+    public const string EventStreamHttpClientName = "SessionApi.Client.EventStream";
 
-    public SessionApiClient(HttpClient httpClient)
+    private readonly SessionApiTransport transport;
+    private readonly HttpClient httpClient;
+    private readonly IHttpClientFactory? httpClientFactory;
+
+    /// <param name="httpClient">The client for every call (base address, token, resilience).</param>
+    /// <param name="httpClientFactory">
+    /// Where the event stream's own client comes from (<see cref="EventStreamHttpClientName"/>); without
+    /// it, <see cref="WatchAsync"/> uses <paramref name="httpClient"/>, whose handlers must then leave a
+    /// response that lasts for hours alone (the standard resilience handler's timeouts do not).
+    /// </param>
+    public SessionApiClient(HttpClient httpClient, IHttpClientFactory? httpClientFactory = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         transport = new SessionApiTransport(httpClient);
+        this.httpClient = httpClient;
+        this.httpClientFactory = httpClientFactory;
     }
 
     /// <summary><c>GET /health</c> (needs no token).</summary>
@@ -93,6 +106,21 @@ public sealed partial class SessionApiClient
             await t.DeleteSessionAsync(id, ifMatch, cancellationToken).ConfigureAwait(false);
             return true;
         });
+    }
+
+    /// <summary>
+    /// <c>GET /events</c>: every save, delete and reset from now on, as they happen, until cancelled.
+    /// The first event of a new watch is a <c>reset</c>: list the sessions then (and on every later
+    /// reset), and apply the saved and deleted events that follow. Connections that drop (a server
+    /// restart) are reopened with growing delays, resuming after the last event received; pass an
+    /// event's <see cref="SessionEvent.Id"/> as <paramref name="lastEventId"/> to resume a watch.
+    /// </summary>
+    /// <exception cref="SessionApiException">401, 403: the token or the origin is refused (not retried).</exception>
+    public IAsyncEnumerable<SessionEvent> WatchAsync(string? lastEventId = null, CancellationToken cancellationToken = default)
+    {
+        // The stream's own client is made only for a watch (no second handler chain for an app that never watches).
+        var client = httpClientFactory?.CreateClient(EventStreamHttpClientName) ?? httpClient;
+        return new SessionEventWatcher(client, TimeProvider.System).WatchAsync(lastEventId, cancellationToken);
     }
 
     private Task<SessionDocument?> GetSessionCoreAsync(string id, string? ifNoneMatch, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ public static class SessionApiClientServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="SessionApiClient"/> as a typed HttpClient: base address and bearer token
     /// from <paramref name="configure"/>, then the standard resilience handler with retries limited
-    /// to safe methods (GET). Returns the HttpClient builder, e.g. to set the primary handler.
+    /// to safe methods (GET); and the event stream's client (<see cref="SessionApiClient.EventStreamHttpClientName"/>).
+    /// Returns the typed client's builder, e.g. to set the primary handler.
     /// </summary>
     public static IHttpClientBuilder AddSessionApiClient(this IServiceCollection services, Action<SessionApiClientOptions> configure)
     {
@@ -23,19 +24,13 @@ public static class SessionApiClientServiceCollectionExtensions
             .ValidateOnStart();
         services.AddTransient<BearerTokenHandler>();
 
-        var builder = services.AddHttpClient<SessionApiClient>((provider, client) =>
-        {
-            var options = provider.GetRequiredService<IOptions<SessionApiClientOptions>>().Value;
+        // The event stream: the same server and token, and no resilience handler, whose timeouts are
+        // made for calls (and whose pooled cancellation sources would outlive them into a stream that
+        // lasts for hours); the watcher reconnects and resumes on its own.
+        services.AddHttpClient(SessionApiClient.EventStreamHttpClientName, ConfigureClient)
+            .AddHttpMessageHandler<BearerTokenHandler>();
 
-            // The generated transport uses relative URLs ("sessions/{id}"): a base without its
-            // trailing slash would lose its last path segment when they are resolved against it.
-            var baseAddress = options.BaseAddress!.ToString();
-            client.BaseAddress = new Uri(baseAddress.EndsWith('/') ? baseAddress : baseAddress + "/");
-
-            // The resilience pipeline owns time limits (per attempt and in total); HttpClient's own
-            // 100 s timeout would cut across them.
-            client.Timeout = Timeout.InfiniteTimeSpan;
-        });
+        var builder = services.AddHttpClient<SessionApiClient>(ConfigureClient);
 
         // Outermost first: the token is set once per call, and every retry re-sends that request.
         builder.AddHttpMessageHandler<BearerTokenHandler>();
@@ -67,5 +62,19 @@ public static class SessionApiClientServiceCollectionExtensions
         });
 
         return builder;
+    }
+
+    private static void ConfigureClient(IServiceProvider provider, HttpClient client)
+    {
+        var options = provider.GetRequiredService<IOptions<SessionApiClientOptions>>().Value;
+
+        // The generated transport uses relative URLs ("sessions/{id}"): a base without its
+        // trailing slash would lose its last path segment when they are resolved against it.
+        var baseAddress = options.BaseAddress!.ToString();
+        client.BaseAddress = new Uri(baseAddress.EndsWith('/') ? baseAddress : baseAddress + "/");
+
+        // The resilience pipeline owns time limits (per attempt and in total); HttpClient's own
+        // 100 s timeout would cut across them (and across an event stream).
+        client.Timeout = Timeout.InfiniteTimeSpan;
     }
 }

@@ -57,6 +57,13 @@ public sealed class SessionApiException : Exception
         return new SessionApiException(exception.StatusCode, TryParseProblem(exception.Response), exception.Response, exception);
     }
 
+    /// <summary>An error answer the generated transport did not read (the event stream's).</summary>
+    internal static async Task<SessionApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return new SessionApiException((int)response.StatusCode, TryParseProblem(body), body, null);
+    }
+
     private static ProblemDetails? TryParseProblem(string? body)
     {
         if (string.IsNullOrWhiteSpace(body))

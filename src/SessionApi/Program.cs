@@ -18,6 +18,7 @@ return await CompanionHost.RunAsync(
         builder.Services.AddCompanionSecurity(builder.Configuration);
         builder.Services.AddApiProblemDetails();
         builder.Services.AddApiDocs();
+        builder.Services.AddSessionEvents(builder.Configuration);
     },
     static app =>
     {
@@ -27,6 +28,7 @@ return await CompanionHost.RunAsync(
         app.MapHealthApi();
         app.MapSessionsApi();
         app.MapHistoryApi();
+        app.MapSessionEventsApi();
         app.MapDiagnosticsApi();
         app.MapApiDocs();
     }).ConfigureAwait(false);

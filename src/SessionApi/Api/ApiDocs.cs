@@ -35,6 +35,7 @@ public static class ApiDocs
             options.AddDocumentTransformer(DescribeDocument);
             options.AddOperationTransformer(DescribeIdParameter);
             options.AddOperationTransformer(ResponseHeaders.Describe);
+            options.AddOperationTransformer(SessionEventsOpenApi.Describe);
             options.AddSchemaTransformer(AddProblemCode);
         });
         return services;

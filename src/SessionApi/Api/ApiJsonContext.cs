@@ -21,6 +21,8 @@ namespace SessionApi.Api;
 [JsonSerializable(typeof(VersionList))]
 [JsonSerializable(typeof(TrashList))]
 [JsonSerializable(typeof(HistoryDiagnostics))]
+[JsonSerializable(typeof(DeletedSession))]
+[JsonSerializable(typeof(StreamReset))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 // ProblemDetails.Extensions values are objects: the "code" extension is a string.

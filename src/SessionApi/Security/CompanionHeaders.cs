@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using SessionApi.Api;
 
 namespace SessionApi.Security;
 
@@ -6,7 +7,7 @@ namespace SessionApi.Security;
 internal static class CompanionHeaders
 {
     public static readonly string[] CorsAllowedHeaders =
-        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, HeaderNames.IfNoneMatch];
+        [HeaderNames.Authorization, HeaderNames.ContentType, HeaderNames.IfMatch, HeaderNames.IfNoneMatch, SessionEventsApi.LastEventIdHeader];
 
     public static readonly string[] CorsExposedHeaders = [HeaderNames.ETag, HeaderNames.Location, HeaderNames.RetryAfter];
 }

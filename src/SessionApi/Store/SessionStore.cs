@@ -23,22 +23,26 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
     private readonly DocumentCache cache;
     private readonly SessionHistory history;
     private readonly TimeProvider timeProvider;
+    private readonly SessionChanges changes;
     private RootLock? rootLock;
     private PhysicalRoot physicalRoot = PhysicalRoot.Unknown;
 
     public SessionStore(
         IOptions<StorageOptions> options,
         DurableWriter writer,
+        SessionChanges changes,
         TimeProvider timeProvider,
         ILogger<SessionStore> logger,
         IOptions<HistoryOptions>? historyOptions = null,
         IOptions<TrashOptions>? trashOptions = null)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(options);
         Root = options.Value.ResolveRoot();
         limits = new DocumentLimits(options.Value.MaxSessionBytes, options.Value.MaxJsonDepth);
         cache = new DocumentCache(options.Value.ReadCacheBytes);
         this.writer = writer;
+        this.changes = changes;
         this.logger = logger;
         quarantine = new Quarantine(Root, timeProvider);
         this.timeProvider = timeProvider;
@@ -137,8 +141,8 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         }
         catch (FileNotFoundException)
         {
-            // Deleted behind our back (by hand): the index follows the disk.
-            index.TryRemove(id, out _);
+            // Deleted behind our back (by hand): the index follows the disk, and so do the watchers.
+            RemoveAndPublish(id);
             return null;
         }
         finally
@@ -202,6 +206,8 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             history.Commit(version, timeProvider.GetUtcNow());
         }
 
+        // Durable now (the version too): every window may hear of it, restores included.
+        changes.Publish(SessionChangeKind.Saved, id, session);
         return session;
     }
 
@@ -234,6 +240,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         index.TryRemove(id, out _);
         cache.Remove(id);
         history.CommitTrash(trashed);
+        changes.Publish(SessionChangeKind.Deleted, id, session: null);
         return DeleteResult.Deleted;
     }
 
@@ -264,18 +271,28 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
             var repaired = await recovery.RecoverOneAsync(id, new RecoveryReport()).ConfigureAwait(false);
             if (repaired is null)
             {
-                index.TryRemove(id, out _);
+                RemoveAndPublish(id);
             }
             else
             {
                 index[id] = repaired;
+                changes.Publish(SessionChangeKind.Saved, id, repaired);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageWriteException)
         {
             // The storage is still failing; the next start's recovery finishes the job. Serve nothing torn meanwhile.
-            index.TryRemove(id, out _);
+            RemoveAndPublish(id);
             LogRepairDeferred(logger, id, e);
+        }
+    }
+
+    /// <summary>Drops a session the disk no longer holds (or holds only torn) and tells the watchers.</summary>
+    private void RemoveAndPublish(SessionId id)
+    {
+        if (index.TryRemove(id, out _))
+        {
+            changes.Publish(SessionChangeKind.Deleted, id, session: null);
         }
     }
 

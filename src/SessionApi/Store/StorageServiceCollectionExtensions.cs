@@ -24,6 +24,12 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<TrashOptions>().Bind(configuration.GetSection(TrashOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrashOptions>, TrashOptionsValidator>();
 
+        services.AddOptions<ChangeFeedOptions>()
+            .Bind(configuration.GetSection(ChangeFeedOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChangeFeedOptions>, ChangeFeedOptionsValidator>();
+        services.AddSingleton<SessionChanges>();
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ISessionStore>(provider => provider.GetRequiredService<SessionStore>());

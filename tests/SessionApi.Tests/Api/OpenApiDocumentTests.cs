@@ -33,7 +33,7 @@ public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<Api
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Op: o.Value)))
             .ToDictionary(o => o.Op.GetProperty("operationId").GetString()!);
         Assert.Equal(
-            ["deleteSession", "getDiagnostics", "getHealth", "getSession", "getVersion", "listSessions", "listTrash", "listVersions", "putSession", "restoreFromTrash", "restoreVersion"],
+            ["deleteSession", "getDiagnostics", "getHealth", "getSession", "getVersion", "listSessions", "listTrash", "listVersions", "putSession", "restoreFromTrash", "restoreVersion", "watch"],
             operations.Keys.Order(StringComparer.Ordinal));
         Assert.False(operations["getHealth"].Op.TryGetProperty("security", out _));
         Assert.True(operations["putSession"].Op.TryGetProperty("security", out _));

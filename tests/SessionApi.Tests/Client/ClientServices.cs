@@ -24,6 +24,7 @@ internal static class ClientServices
                 configure?.Invoke(options);
             })
             .ConfigurePrimaryHttpMessageHandler(primaryHandler);
+        services.AddHttpClient(SessionApiClient.EventStreamHttpClientName).ConfigurePrimaryHttpMessageHandler(primaryHandler);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 }

@@ -31,7 +31,7 @@ public sealed class GeneratedClientTests
     public void Every_operation_of_the_committed_document_is_generated_and_exposed_by_the_client()
     {
         var operations = OperationIds();
-        Assert.Equal(11, operations.Count);
+        Assert.Equal(12, operations.Count);
 
         var generated = typeof(SessionApiGeneratedClient).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName) // property accessors

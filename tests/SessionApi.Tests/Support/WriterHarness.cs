@@ -58,9 +58,11 @@ internal sealed class WriterHarness : IDisposable
         long readCacheBytes = 4L * 1024 * 1024,
         HistoryOptions? history = null,
         TrashOptions? trash = null,
-        TimeProvider? time = null) => new(
+        TimeProvider? time = null,
+        SessionChanges? changes = null) => new(
         Options.Create(new StorageOptions { Root = root, MaxSessionBytes = maxSessionBytes, ReadCacheBytes = readCacheBytes }),
         Writer,
+        changes ?? new SessionChanges(Options.Create(new ChangeFeedOptions())),
         time ?? TimeProvider.System,
         NullLogger<SessionStore>.Instance,
         Options.Create(history ?? new HistoryOptions()),

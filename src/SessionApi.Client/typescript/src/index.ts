@@ -8,10 +8,12 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/schema.js";
 import { SessionApiError } from "./errors.js";
+import { watchSessions, type WatchOptions } from "./watch.js";
 
 export { SessionApiError, isSessionApiError } from "./errors.js";
 export type { ProblemDetails, SessionApiErrorCode } from "./errors.js";
 export type { components, paths } from "./generated/schema.js";
+export type { DeletedSession, SessionEvent, SessionEventType, StreamReset, WatchOptions, WatchStatus } from "./watch.js";
 
 type Schemas = components["schemas"];
 
@@ -108,6 +110,14 @@ export interface SessionApiClient {
   listTrash(options?: RequestOptions): Promise<TrashedSession[]>;
   /** `POST /trash/{id}/restore`: brings a deleted session back. Throws `already_exists` (409), `not_found`. */
   restoreFromTrash(id: string, options?: RequestOptions): Promise<SavedSession>;
+  /**
+   * `GET /events`: calls `onEvent` for every save (`saved`, with the SessionInfo), delete (`deleted`)
+   * and `reset` (list the sessions again: the first event of a new watch, and after a server
+   * restart), whichever window or process made the change. Reconnects with backoff and resumes with
+   * Last-Event-ID. Resolves when `signal` aborts; rejects only when the server refuses the watcher
+   * (401, 403).
+   */
+  watchSessions(options: WatchOptions): Promise<void>;
 }
 
 export function createSessionApiClient(options: SessionApiClientOptions): SessionApiClient {
@@ -265,6 +275,7 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
         if (data === undefined) throw SessionApiError.fromResponse(response, error);
         return { ...data, etag: etagOf(response, data.etag), created: true };
       }),
+    watchSessions: (o) => watchSessions(raw, o),
   };
 }
 

@@ -51,6 +51,7 @@ function bridgeInit({ url, token }) {
 
 describe("renderer in Chromium, cross-origin, against the real SessionApi", skip, () => {
   let api;
+  let storageRoot;
   let allowedSite;
   let foreignSite;
   let browser;
@@ -60,7 +61,8 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
     await bundleRenderer();
     allowedSite = await serveRenderer();
     foreignSite = await serveRenderer();
-    api = await startSessionApi({ ...serverCommand(), storageRoot: tempDir(), allowedOrigins: [allowedSite.origin], readyTimeoutMs: 30_000 });
+    storageRoot = tempDir();
+    api = await startSessionApi({ ...serverCommand(), storageRoot, allowedOrigins: [allowedSite.origin], readyTimeoutMs: 30_000 });
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -82,8 +84,14 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
     const page = await context.newPage();
     page.on("console", (m) => consoleLines.push(`[${origin}] ${m.type()}: ${m.text()}`));
     page.on("pageerror", (e) => consoleLines.push(`[${origin}] pageerror: ${e.message}`));
+    // What the page asks SessionApi for (not preflights): proves there is no polling.
+    const apiRequests = [];
+    const apiUrl = api.url; // the getter throws while a restart is under way
+    page.on("request", (r) => {
+      if (r.url().startsWith(apiUrl) && r.method() !== "OPTIONS") apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
     await page.goto(`${origin}/index.html`);
-    return { context, page };
+    return { context, page, apiRequests };
   }
 
   test("the page mounts, lists, and creates a session from the form", async () => {
@@ -209,6 +217,53 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
       headers: { Origin: allowedSite.origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization,content-type,if-match" },
     });
     assert.equal(allowed.headers.get("access-control-allow-origin"), allowedSite.origin);
+  });
+
+  // Last: it restarts the server (same port, root and token; a new run).
+  test("a save in one window appears in the other without polling; a server restart makes it list again", async () => {
+    const one = await openPage(allowedSite.origin);
+    const two = await openPage(allowedSite.origin);
+    try {
+      await one.page.waitForSelector('#status[data-state="connected"]', { timeout: 15_000 });
+      await two.page.waitForSelector('#status[data-state="connected"]', { timeout: 15_000 });
+      assert.deepEqual(two.apiRequests, ["GET /events", "GET /sessions"], "the watch, then the list its reset asks for");
+
+      const listed = () => one.page.$$eval("#sessions li", (items) => items.map((li) => li.dataset.id));
+      const before = await listed();
+      await one.page.fill("#title", "Saved in window one");
+      await one.page.click("#create");
+      await one.page.waitForFunction((n) => document.querySelectorAll("#sessions li").length > n, before.length, { timeout: 15_000 });
+      const id = (await listed()).find((i) => !before.includes(i));
+      await two.page.waitForSelector(`#sessions li[data-id="${id}"]`, { timeout: 15_000 });
+      assert.deepEqual(two.apiRequests, ["GET /events", "GET /sessions"], "window two learned of the save from the stream alone");
+      const seen = await two.page.evaluate(() => globalThis.sessionPage.events);
+      assert.deepEqual(seen.map((e) => e.event), ["reset", "saved"]);
+      assert.equal(seen[1].session, id);
+
+      // The server restarts on the same port: window two's stream drops, it reconnects with its
+      // Last-Event-ID, which names the previous run: a reset, and it lists again.
+      const port = new URL(api.url).port;
+      await api.stop();
+      api = await startSessionApi({
+        ...serverCommand(),
+        args: [...serverCommand().args, `--urls=http://127.0.0.1:${port}`],
+        storageRoot,
+        token: api.token,
+        allowedOrigins: [allowedSite.origin],
+        readyTimeoutMs: 30_000,
+      });
+      await two.page.waitForFunction(() => globalThis.sessionPage.events.some((e) => e.event === "reset" && e.reason === "unknown"), null, { timeout: 20_000 });
+      await two.page.waitForFunction(() => document.querySelector("#status")?.dataset.state === "connected", null, { timeout: 15_000 });
+      assert.equal(two.apiRequests.filter((r) => r === "GET /sessions").length, 2, "listed again after the reset");
+      assert.ok(await two.page.$(`#sessions li[data-id="${id}"]`), "the session is still listed after the restart");
+
+      // And the new run's saves reach it too.
+      const saved = await createSessionApiClient({ baseUrl: api.url, token: api.token }).saveSession("after-restart", { n: 1 });
+      await two.page.waitForSelector(`#sessions li[data-id="after-restart"][data-etag='${saved.etag}']`, { timeout: 15_000 });
+    } finally {
+      await one.context.close();
+      await two.context.close();
+    }
   });
 });
 

@@ -84,7 +84,10 @@ export async function runScenario(client, id = newSessionId()) {
   return steps;
 }
 
-/** Wires the page: list sessions, create one from the form, follow SessionApi restarts. */
+/**
+ * Wires the page: list sessions, create one from the form, follow every change any window makes
+ * (GET /events: no polling) and SessionApi restarts. `events` records what the stream delivered.
+ */
 export async function mount(doc = document, bridge = globalThis.sessionApi) {
   const status = doc.getElementById("status");
   const list = doc.getElementById("sessions");
@@ -94,13 +97,18 @@ export async function mount(doc = document, bridge = globalThis.sessionApi) {
     status.dataset.state = state;
   };
   let client;
+  let watching;
+  const events = [];
+  /** The list as the page knows it: id -> SessionInfo, kept current by the event stream. */
+  const sessions = new Map();
 
-  async function refresh() {
-    const items = await client.listSessions();
+  function render() {
+    const items = [...sessions.values()].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
     list.replaceChildren(
       ...items.map((s) => {
         const li = doc.createElement("li");
         li.dataset.id = s.id;
+        li.dataset.etag = s.etag;
         li.textContent = `${s.id} (${s.size} bytes, ${s.updatedAt})`;
         return li;
       }),
@@ -108,10 +116,49 @@ export async function mount(doc = document, bridge = globalThis.sessionApi) {
     setStatus(`Connected: ${items.length} session(s)`, "connected");
   }
 
+  async function refresh() {
+    const items = await client.listSessions();
+    sessions.clear();
+    for (const s of items) sessions.set(s.id, s);
+    render();
+  }
+
+  /** Applies one change from GET /events: a reset means "list again", the rest update the list in place. */
+  async function apply(event) {
+    events.push({ event: event.event, id: event.id, ...(event.event === "reset" ? { reason: event.data.reason } : { session: event.data.id }) });
+    if (event.event === "reset") {
+      await refresh();
+    } else if (event.event === "saved") {
+      sessions.set(event.data.id, event.data);
+      render();
+    } else {
+      sessions.delete(event.data.id);
+      render();
+    }
+  }
+
+  function watch() {
+    watching?.abort();
+    watching = new AbortController();
+    client
+      .watchSessions({
+        signal: watching.signal,
+        onEvent: apply,
+        // While the stream is down the page may be stale: say so (a browser cannot tell a server
+        // that is restarting from one that refuses this origin: both are a failed fetch).
+        onStatus: (s) => {
+          if (s.state === "reconnecting") {
+            setStatus(`SessionApi unavailable (${s.error?.code ?? "stream ended"}); reconnecting, attempt ${s.attempt}…`, "error");
+          }
+        },
+      })
+      .catch((error) => setStatus(`Watching failed: ${describeError(error).code ?? describeError(error).message}`, "error"));
+  }
+
   async function reconnect() {
     try {
       client = await connect(bridge);
-      await refresh();
+      watch(); // its first event is a reset, which lists the sessions
     } catch (error) {
       setStatus(`SessionApi unavailable: ${describeError(error).detail ?? describeError(error).message ?? ""}`, "error");
     }
@@ -122,8 +169,7 @@ export async function mount(doc = document, bridge = globalThis.sessionApi) {
     const title = doc.getElementById("title").value;
     try {
       await client.saveSession(newSessionId(), { title, messages: [] }, { ifNoneMatch: "*" });
-      form.reset();
-      await refresh();
+      form.reset(); // the list follows from the saved event, as in every other window
     } catch (error) {
       setStatus(`Save failed: ${describeError(error).code ?? describeError(error).message}`, "error");
     }
@@ -131,10 +177,12 @@ export async function mount(doc = document, bridge = globalThis.sessionApi) {
 
   bridge?.onConnectionChanged?.(() => void reconnect());
   await reconnect();
-  return { refresh, get client() { return client; } };
+  return { refresh, events, get client() { return client; } };
 }
 
 // In the app window the preload has defined window.sessionApi: start the UI.
 if (typeof document !== "undefined" && globalThis.sessionApi && document.getElementById("sessions")) {
-  mount();
+  mount().then((page) => {
+    globalThis.sessionPage = page;
+  });
 }

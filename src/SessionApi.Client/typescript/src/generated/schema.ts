@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch session changes
+         * @description A Server-Sent Events stream of every change: 'saved' (data: the SessionInfo, once the save is durable), 'deleted' (data: {id}) and 'reset' (data: {reason}; list the sessions again, then apply the events that follow). A new stream starts with a reset. Each event id names the server run and a sequence number; reconnecting with Last-Event-ID replays the events missed, or answers a reset when they are no longer kept or the server restarted. An idle stream carries a comment line every Events:HeartbeatInterval (15 s).
+         */
+        get: operations["watch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -196,6 +216,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The data of a `deleted` event: the id of the session that is gone. */
+        DeletedSession: {
+            id: string;
+        };
         /** @description `GET /diagnostics`. */
         DiagnosticsInfo: {
             counters: {
@@ -248,6 +272,18 @@ export interface components {
             quarantinedAt: string;
             reason: string;
         };
+        /** @description One event of GET /events: 'saved' carries the SessionInfo, 'deleted' the id, 'reset' the reason to list again. */
+        SessionEvent: {
+            data: components["schemas"]["SessionInfo"] | components["schemas"]["DeletedSession"] | components["schemas"]["StreamReset"];
+            event: components["schemas"]["SessionEventType"];
+            /** @description <server run>-<sequence number>: send it back as Last-Event-ID to resume after this event. */
+            id: string;
+        };
+        /**
+         * @description The event field of a session event.
+         * @enum {string}
+         */
+        SessionEventType: "saved" | "deleted" | "reset";
         /**
          * @description One session as the index knows it, and as `GET /sessions` and a save answer it. Its
          *     `etag` is quoted, exactly as in the ETag header.
@@ -275,6 +311,16 @@ export interface components {
             /** Format: int64 */
             size: number;
             version: string;
+        };
+        /**
+         * @description The data of a `reset` event: the client must list the sessions again, then apply the events that
+         *     follow. `reason` says why: new (a new stream), unknown (the Last-Event-ID is not of this server
+         *     run: it restarted), expired (more events were missed than the server keeps) or overflow (the client
+         *     fell behind and is dropped: the stream ends).
+         */
+        StreamReset: {
+            /** @enum {string} */
+            reason: "new" | "unknown" | "expired" | "overflow";
         };
         /** @description A deleted session in the trash, as `GET /trash` lists it. */
         TrashedSession: {
@@ -318,6 +364,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DiagnosticsInfo"];
+                };
+            };
+            /** @description Unauthorized: no or a wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    watch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: the stream resumes after it. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream; it ends when the server stops (reconnect with Last-Event-ID) or after a reset for a watcher that fell behind. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["SessionEvent"];
                 };
             };
             /** @description Unauthorized: no or a wrong bearer token. */
