@@ -53,6 +53,33 @@ public sealed class EventsApiTests(EventsApiTests.EventsFactory factory) : IClas
     }
 
     [Fact]
+    public async Task Restoring_a_version_or_from_the_trash_is_a_saved_event_like_any_save()
+    {
+        var client = factory.Authorized();
+        await using var events = await EventReader.OpenAsync(client);
+        await events.NextAsync("reset");
+        var id = NewId();
+        await client.PutAsync($"/sessions/{id}", Http.Json("{\"v\":1}"));
+        await client.PutAsync($"/sessions/{id}", Http.Json("{\"v\":2}"));
+        await events.NextAsync("saved");
+        await events.NextAsync("saved");
+
+        var version = JsonDocument.Parse(await client.GetStringAsync($"/sessions/{id}/versions")).RootElement
+            .GetProperty("items")[0].GetProperty("version").GetString();
+        var restored = await client.PostAsync($"/sessions/{id}/versions/{version}/restore", null);
+        Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        var (fromVersion, _) = await events.NextAsync("saved");
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(await restored.Content.ReadAsStringAsync()).RootElement, fromVersion));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/sessions/{id}")).StatusCode);
+        await events.NextAsync("deleted");
+        var back = await client.PostAsync($"/trash/{id}/restore", null);
+        Assert.Equal(HttpStatusCode.Created, back.StatusCode);
+        var (fromTrash, _) = await events.NextAsync("saved");
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(await back.Content.ReadAsStringAsync()).RootElement, fromTrash));
+    }
+
+    [Fact]
     public async Task Every_watcher_sees_every_save_whichever_client_made_it()
     {
         var writer = factory.Authorized();
