@@ -105,7 +105,10 @@ public sealed class HistoryStoreTests : IDisposable
     {
         using var store = harness.CreateStore(root.Path, history: new HistoryOptions { MergeWindow = TimeSpan.Zero, MaxTotalBytes = 3500 });
         await store.OpenAsync(default);
+        // A version is dated by its document's modification time, which the kernel keeps at a coarse
+        // clock tick: the pauses keep "oldest" unambiguous.
         await Save(store, "old", Doc(1, 1000));
+        await Task.Delay(20);
         await Save(store, "old", Doc(2, 1000));
         await Task.Delay(20);
         await Save(store, "old", Doc(3, 1000));
