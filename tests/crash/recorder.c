@@ -59,6 +59,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../native/canonical_path.h"
+
 #define REAL(ret, name, params)                                              \
     static ret (*real_fn) params;                                            \
     if (!real_fn) real_fn = (ret (*) params)dlsym(RTLD_NEXT, name);          \
@@ -77,50 +79,14 @@ static int root_path(char out[PATH_MAX])
     return 1;
 }
 
-static int under(const char *p, const char *dir)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;
-    return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
 
-/* Absolute path of (dirfd, path) with its parent canonical; the last component kept as written
- * (it may not exist yet, or be about to be replaced). */
-static int canonical(int dirfd, const char *path, char out[PATH_MAX])
-{
-    char abs[PATH_MAX * 2];
-    if (!path) return -1;
-    if (path[0] == '/') {
-        snprintf(abs, sizeof abs, "%s", path);
-    } else {
-        char base[PATH_MAX];
-        if (dirfd == AT_FDCWD) {
-            if (!getcwd(base, sizeof base)) return -1;
-        } else {
-            char link[64];
-            snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
-            ssize_t len = readlink(link, base, sizeof base - 1);
-            if (len < 0) return -1;
-            base[len] = '\0';
-        }
-        snprintf(abs, sizeof abs, "%s/%s", base, path);
-    }
-    size_t len = strlen(abs);
-    while (len > 1 && abs[len - 1] == '/') abs[--len] = '\0';
-    char *slash = strrchr(abs, '/');
-    char parent[PATH_MAX];
-    if (slash == abs) { strcpy(parent, "/"); }
-    else { *slash = '\0'; if (!realpath(abs, parent)) snprintf(parent, sizeof parent, "%s", abs); }
-    snprintf(out, PATH_MAX, "%s%s%s", parent, strcmp(parent, "/") == 0 ? "" : "/", slash + 1);
-    return 0;
-}
 
 /* Canonical path of `path` if it lies under the root; 0 otherwise. */
 static int watched_path(int dirfd, const char *path, char out[PATH_MAX])
 {
     char root[PATH_MAX];
     int saved = errno;
-    int hit = root_path(root) && canonical(dirfd, path, out) == 0 && under(out, root);
+    int hit = root_path(root) && canonical_dest(dirfd, path, out) == 0 && under(out, root);
     errno = saved;
     return hit;
 }
@@ -494,8 +460,8 @@ int fdatasync(int fd)
     int a = watched_path(olddirfd, oldpath, src);                             \
     int b = watched_path(newdirfd, newpath, dst);                             \
     if (!a && !b) return call;                                                \
-    if (!a) canonical(olddirfd, oldpath, src);                                \
-    if (!b) canonical(newdirfd, newpath, dst);                                \
+    if (!a) canonical_dest(olddirfd, oldpath, src);                                \
+    if (!b) canonical_dest(newdirfd, newpath, dst);                                \
     pthread_mutex_lock(&order);                                               \
     unsigned long long ino = ino_of_path(src);                                \
     int rc = call;                                                            \

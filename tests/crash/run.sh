@@ -19,7 +19,7 @@ mkdir -p "$out"
 [[ -x "$exe" ]] || { echo "crash: $exe missing (run scripts/build.sh)"; echo "0 passed, 1 failed"; exit 1; }
 
 recorder="$out/librecorder.so"
-if [[ ! -f $recorder || $here/recorder.c -nt $recorder ]]; then
+if [[ ! -f $recorder || $here/recorder.c -nt $recorder || $here/../native/canonical_path.h -nt $recorder ]]; then
   "${CC:-gcc}" -shared -fPIC -O2 -Wall -Wextra -Werror -o "$recorder.tmp.$$" "$here/recorder.c" -ldl -lpthread
   mv -f "$recorder.tmp.$$" "$recorder"
 fi

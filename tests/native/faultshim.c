@@ -69,6 +69,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "canonical_path.h"
+
 /* Look the real function up lazily (RTLD_NEXT = the next object after us, normally libc). */
 #define REAL(ret, name, params)                                              \
     static ret (*real_fn) params;                                            \
@@ -88,14 +90,6 @@ static void log_fault(const char *fn, const char *path, int err)
     }
 }
 
-/* True when canonical path `p` equals `dir` or lies below it (component boundary). */
-static int under(const char *p, const char *dir)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;          /* "/a/b/" == "/a/b"; "/" stays "/" */
-    if (n == 1 && dir[0] == '/') return p[0] == '/';
-    return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
 
 /* Canonical form of `envvar`'s directory into out; 0 when unset/empty. An unresolvable dir is
  * used as written, so a test naming a not-yet-created dir still gets faults later. */
@@ -107,43 +101,6 @@ static int fault_dir(const char *envvar, char out[PATH_MAX])
     return 1;
 }
 
-/* Canonical absolute path of `path` relative to `dirfd`; the last component is kept as is
- * (it may not exist, or be a symlink that rename would replace rather than follow). */
-static int canonical_dest(int dirfd, const char *path, char out[PATH_MAX])
-{
-    char abs[PATH_MAX * 2];
-    if (path[0] == '/') {
-        snprintf(abs, sizeof abs, "%s", path);
-    } else {
-        char base[PATH_MAX];
-        if (dirfd == AT_FDCWD) {
-            if (!getcwd(base, sizeof base)) return -1;
-        } else {
-            char link[64];
-            snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
-            ssize_t len = readlink(link, base, sizeof base - 1);
-            if (len < 0) return -1;
-            base[len] = '\0';
-        }
-        snprintf(abs, sizeof abs, "%s/%s", base, path);
-    }
-    size_t len = strlen(abs);
-    while (len > 1 && abs[len - 1] == '/') abs[--len] = '\0';   /* "dir/" names dir */
-    char *slash = strrchr(abs, '/');
-    const char *leaf = slash + 1;
-    char parent[PATH_MAX];
-    if (slash == abs) strcpy(parent, "/");
-    else { *slash = '\0'; if (!realpath(abs, parent)) snprintf(parent, sizeof parent, "%s", abs); }
-    if (strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0 || *leaf == '\0') {
-        /* rename onto "." or ".." : resolve the whole thing */
-        char whole[PATH_MAX * 2];
-        snprintf(whole, sizeof whole, "%s/%s", parent, leaf);
-        if (!realpath(whole, out)) snprintf(out, PATH_MAX, "%s", parent);
-        return 0;
-    }
-    snprintf(out, PATH_MAX, "%s%s%s", parent, strcmp(parent, "/") == 0 ? "" : "/", leaf);
-    return 0;
-}
 
 /* Should an operation on (dirfd, path) fail with `err` because the path lies inside the folder
  * named by `envvar`? One rule for every path-based switch. */
