@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
+using SessionApi.Foundation;
 
 namespace SessionApi.Store;
 
@@ -21,6 +23,21 @@ public sealed class ChangeFeedOptions
     /// </summary>
     [Range(1, 100_000)]
     public int WatcherCapacity { get; set; } = 256;
+
+    /// <summary>
+    /// How long a change waits for more changes to go with it to the watchers (default 2 ms; 0 hands
+    /// each change over the moment it is durable).
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan DeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// The longest a change waits in a busy stream of changes (default 10 ms), however many follow it.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange.Justification)]
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan MaxDeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 }
 
 /// <summary>The DataAnnotations of <see cref="ChangeFeedOptions"/>, checked by build-time generated code.</summary>

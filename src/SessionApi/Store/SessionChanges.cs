@@ -8,22 +8,40 @@ namespace SessionApi.Store;
 /// watchers that reconnect. Publishing never waits: each watcher has a bounded queue, and a watcher
 /// whose queue is full is dropped (it must list again) rather than slowing the save that published.
 /// </summary>
-public sealed class SessionChanges
+/// <remarks>
+/// Changes reach the watchers in batches: a change waits <see cref="ChangeFeedOptions.DeliveryDelay"/>
+/// for more to follow, never longer than <see cref="ChangeFeedOptions.MaxDeliveryDelay"/> in all.
+/// Handing a change to fifty windows costs fifty stream wake-ups and fifty socket writes: paid once
+/// per save, on a small machine, it would slow every save of a busy window; paid once per batch it
+/// costs little, and a few milliseconds are below anything a window can show.
+/// </remarks>
+public sealed class SessionChanges : IDisposable
 {
-    // One lock orders everything: a change gets its number, enters the replay buffer and every
-    // watcher's queue at once, so a new watcher's missed changes and its live changes neither overlap
-    // nor leave a gap. It is held for a few non-blocking queue writes per change, never for I/O.
+    // One lock orders everything: a change gets its number and enters the replay buffer, and later
+    // every watcher's queue, under it, so a new watcher's missed changes and its live changes neither
+    // overlap nor leave a gap. It is held for a few non-blocking queue writes per change, never for I/O.
     private readonly Lock gate = new();
     private readonly SessionChange?[] recent;
     private readonly int watcherCapacity;
     private readonly List<ChangeSubscription> watchers = [];
+    private readonly Queue<SessionChange> undelivered = new();
+    private readonly TimeProvider timeProvider;
+    private readonly TimeSpan deliveryDelay;
+    private readonly TimeSpan maxDeliveryDelay;
+    private readonly ITimer deliveryTimer;
     private long sequence;
+    private long oldestUndeliveredAt;
 
-    public SessionChanges(IOptions<ChangeFeedOptions> options)
+    public SessionChanges(IOptions<ChangeFeedOptions> options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         recent = new SessionChange?[options.Value.ReplayCapacity];
         watcherCapacity = options.Value.WatcherCapacity;
+        deliveryDelay = options.Value.DeliveryDelay;
+        maxDeliveryDelay = options.Value.MaxDeliveryDelay;
+        this.timeProvider = timeProvider;
+        deliveryTimer = timeProvider.CreateTimer(static state => ((SessionChanges)state!).DeliverBatch(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         // Random.Shared, not a cryptographic generator: the run only has to differ from the previous
         // runs a client may remember, and the cryptographic one would load OpenSSL (resident memory).
@@ -33,14 +51,14 @@ public sealed class SessionChanges
     /// <summary>This server run's name in every <see cref="ChangePosition"/>.</summary>
     public string Run { get; }
 
-    /// <summary>The position of the latest change.</summary>
+    /// <summary>The position of the latest change handed to the watchers.</summary>
     public ChangePosition Current
     {
         get
         {
             lock (gate)
             {
-                return new ChangePosition(Run, sequence);
+                return new ChangePosition(Run, Delivered);
             }
         }
     }
@@ -68,7 +86,7 @@ public sealed class SessionChanges
         lock (gate)
         {
             var reset = Resume(resumeFrom, out var missed);
-            var subscription = new ChangeSubscription(this, watcherCapacity, new ChangePosition(Run, sequence), missed, reset);
+            var subscription = new ChangeSubscription(this, watcherCapacity, new ChangePosition(Run, Delivered), missed, reset);
             watchers.Add(subscription);
             return subscription;
         }
@@ -89,15 +107,52 @@ public sealed class SessionChanges
         {
             var change = new SessionChange(++sequence, kind, id, session);
             recent[change.Sequence % recent.Length] = change;
-            for (var i = watchers.Count - 1; i >= 0; i--)
+            if (deliveryDelay <= TimeSpan.Zero)
             {
-                if (!watchers[i].TryDeliver(change))
-                {
-                    watchers.RemoveAt(i);
-                }
+                Deliver(change);
+                return;
+            }
+
+            var now = timeProvider.GetTimestamp();
+            if (undelivered.Count == 0)
+            {
+                oldestUndeliveredAt = now;
+            }
+
+            undelivered.Enqueue(change);
+            var untilLimit = maxDeliveryDelay - timeProvider.GetElapsedTime(oldestUndeliveredAt, now);
+            deliveryTimer.Change(untilLimit < deliveryDelay ? TimeSpan.FromTicks(Math.Max(0, untilLimit.Ticks)) : deliveryDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // The batch timer: every waiting change, in order.
+    private void DeliverBatch()
+    {
+        lock (gate)
+        {
+            while (undelivered.TryDequeue(out var change))
+            {
+                Deliver(change);
             }
         }
     }
+
+    // Under the lock, in order: every watcher subscribed when the change is handed over gets it.
+    private void Deliver(SessionChange change)
+    {
+        for (var i = watchers.Count - 1; i >= 0; i--)
+        {
+            if (!watchers[i].TryDeliver(change))
+            {
+                watchers.RemoveAt(i);
+            }
+        }
+    }
+
+    public void Dispose() => deliveryTimer.Dispose();
+
+    // The latest change handed to the watchers; a new watcher gets those after it live, with the batch.
+    private long Delivered => sequence - undelivered.Count;
 
     private ResetReason? Resume(string? resumeFrom, out SessionChange[] missed)
     {
@@ -107,13 +162,15 @@ public sealed class SessionChanges
             return ResetReason.New;
         }
 
-        if (!ChangePosition.TryParse(resumeFrom, out var from) || from.Run != Run || from.Sequence > sequence || from.Sequence < 0)
+        if (!ChangePosition.TryParse(resumeFrom, out var from) || from.Run != Run || from.Sequence > Delivered || from.Sequence < 0)
         {
             return ResetReason.Unknown;
         }
 
-        var count = sequence - from.Sequence;
-        if (count > recent.Length)
+        // The missed changes come from the buffer, where the changes still waiting for the batch
+        // (which reach the watcher live) hold places too: the oldest missed one must still be there.
+        var count = Delivered - from.Sequence;
+        if (count > 0 && sequence - from.Sequence > recent.Length)
         {
             return ResetReason.Expired;
         }

@@ -62,7 +62,7 @@ internal sealed class WriterHarness : IDisposable
         SessionChanges? changes = null) => new(
         Options.Create(new StorageOptions { Root = root, MaxSessionBytes = maxSessionBytes, ReadCacheBytes = readCacheBytes }),
         Writer,
-        changes ?? new SessionChanges(Options.Create(new ChangeFeedOptions())),
+        changes ?? new SessionChanges(Options.Create(new ChangeFeedOptions()), time ?? TimeProvider.System),
         time ?? TimeProvider.System,
         NullLogger<SessionStore>.Instance,
         Options.Create(history ?? new HistoryOptions()),
