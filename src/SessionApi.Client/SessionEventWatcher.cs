@@ -9,12 +9,16 @@ namespace SessionApi.Client;
 /// Reads <c>GET /events</c> with System.Net.ServerSentEvents' <see cref="SseParser"/>, and keeps
 /// reading across dropped connections and server restarts: it reconnects with growing delays and
 /// sends the last event id as <c>Last-Event-ID</c>, so the server replays what was missed (or says
-/// <c>reset</c> when it cannot).
+/// <c>reset</c> when it cannot). A stream silent for <see cref="IdleTimeout"/> is taken for dead and
+/// reopened the same way.
 /// </summary>
 internal sealed class SessionEventWatcher(HttpClient httpClient, TimeProvider timeProvider)
 {
     internal static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
     internal static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    /// <summary>Three of the server's default heartbeat intervals (15 s), as the TypeScript client's <c>idleTimeoutMs</c>.</summary>
+    internal static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(45);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -27,7 +31,8 @@ internal sealed class SessionEventWatcher(HttpClient httpClient, TimeProvider ti
             {
                 if (response is not null)
                 {
-                    var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    using var stream = new IdleTimeoutStream(body, IdleTimeout, timeProvider);
                     var events = SseParser.Create(stream, Parse).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
                     await using (events.ConfigureAwait(false))
                     {

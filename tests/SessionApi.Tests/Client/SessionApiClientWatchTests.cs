@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SessionApi.Client;
 using SessionApi.Tests.Support;
 
@@ -66,5 +68,69 @@ public sealed class SessionApiClientWatchTests : IClassFixture<ApiFactory>, IDis
         Assert.Equal(
             [0.25, 0.5, 1, 2, 4, 8, 10, 10],
             Enumerable.Range(1, 8).Select(n => SessionEventWatcher.RetryDelay(n).TotalSeconds));
+    }
+
+    [Fact]
+    public async Task A_stream_silent_for_the_idle_timeout_is_reopened_resuming_after_the_last_event()
+    {
+        var time = new FakeTimeProvider();
+        using var server = new SilentStreamsHandler();
+        using var http = new HttpClient(server) { BaseAddress = new Uri("http://127.0.0.1/") };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var events = new SessionEventWatcher(http, time).WatchAsync(null, cts.Token).GetAsyncEnumerator(cts.Token);
+
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal(("run-1", SessionEventType.Reset), (events.Current.Id, events.Current.Event));
+
+        // Then nothing: no event, no heartbeat, no close. Just short of the timeout it still waits.
+        var next = events.MoveNextAsync().AsTask();
+        time.Advance(SessionEventWatcher.IdleTimeout - TimeSpan.FromSeconds(1));
+        await Task.Delay(200, cts.Token);
+        Assert.False(next.IsCompleted);
+        Assert.Equal(1, server.Requests);
+
+        // At the timeout the connection is taken for dead and reopened after the first retry delay,
+        // resuming after the last event it had.
+        while (!next.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.WhenAny(next, Task.Delay(20, cts.Token));
+        }
+
+        Assert.True(await next);
+        Assert.Equal(("run-2", SessionEventType.Reset), (events.Current.Id, events.Current.Event));
+        Assert.Equal([null, "run-1"], server.LastEventIds);
+    }
+
+    /// <summary>Answers every GET /events with one event (id run-N), then a stream that never says anything again.</summary>
+    private sealed class SilentStreamsHandler : HttpMessageHandler
+    {
+        public int Requests => LastEventIds.Count;
+
+        public List<string?> LastEventIds { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            LastEventIds.Add(request.Headers.TryGetValues("Last-Event-ID", out var values) ? values.Single() : null);
+            var first = Encoding.UTF8.GetBytes($"event: reset\ndata: {{\"reason\":\"new\"}}\nid: run-{LastEventIds.Count}\n\n");
+            var content = new StreamContent(new SilentAfterStream(first));
+            content.Headers.ContentType = new("text/event-stream");
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content });
+        }
+    }
+
+    private sealed class SilentAfterStream(byte[] first) : MemoryStream(first)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            if (read > 0)
+            {
+                return read;
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
     }
 }
