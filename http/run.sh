@@ -53,7 +53,7 @@ echo "run.sh: SessionApi (${server[*]}) ready at $SESSIONAPI_URL" >&2
 
 cd "$here"
 status=0
-for file in sessions.http history.http security.http diagnostics.http; do
+for file in sessions.http history.http events.http security.http diagnostics.http; do
   ./node_modules/.bin/httpyac send "$file" --all --bail --output-failed response --no-color || status=1
 done
 exit "$status"
