@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -13,7 +15,7 @@ namespace SessionApi.Api;
 /// </summary>
 internal sealed class SessionEventStream(
     SessionChanges changes,
-    HttpResponse response,
+    PipeWriter body,
     TimeSpan heartbeatInterval,
     TimeProvider timeProvider,
     CancellationToken stopping)
@@ -46,7 +48,7 @@ internal sealed class SessionEventStream(
         try
         {
             // The headers now, so the client knows it is subscribed even if nothing happens for a while.
-            await response.Body.FlushAsync(requestAborted).ConfigureAwait(false);
+            await body.FlushAsync(requestAborted).ConfigureAwait(false);
 
             if (subscription.Reset is { } reason)
             {
@@ -58,6 +60,7 @@ internal sealed class SessionEventStream(
                 yield return ToEvent(missed);
             }
 
+            var unflushed = true; // the reset and the missed events
             var reader = subscription.Changes;
             Task<bool>? waiting = null;
             var heartbeatDue = Task.Delay(heartbeatInterval, timeProvider, end.Token);
@@ -65,8 +68,16 @@ internal sealed class SessionEventStream(
             {
                 if (reader.TryRead(out var change))
                 {
+                    unflushed = true;
                     yield return ToEvent(change);
                     continue;
+                }
+
+                // Nothing more to give for now: what was written goes out, in one write (EventBatchBody).
+                if (unflushed)
+                {
+                    unflushed = false;
+                    await body.FlushAsync(requestAborted).ConfigureAwait(false);
                 }
 
                 if (reader.Completion.IsCompleted)
@@ -93,8 +104,8 @@ internal sealed class SessionEventStream(
                 }
 
                 // Not cancelled by the shutdown: a write cut in half would corrupt the stream's last line.
-                await response.Body.WriteAsync(Heartbeat, requestAborted).ConfigureAwait(false);
-                await response.Body.FlushAsync(requestAborted).ConfigureAwait(false);
+                body.Write(Heartbeat.Span);
+                await body.FlushAsync(requestAborted).ConfigureAwait(false);
                 heartbeatDue = Task.Delay(heartbeatInterval, timeProvider, end.Token);
             }
         }

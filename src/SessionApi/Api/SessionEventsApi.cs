@@ -53,7 +53,9 @@ public static class SessionEventsApi
     {
         // The framework's result sets text/event-stream, Cache-Control: no-cache,no-store and
         // Content-Encoding: identity (so no compression buffers an event), and flushes every event.
-        var stream = new SessionEventStream(changes, context.Response, options.Value.HeartbeatInterval, timeProvider, lifetime.ApplicationStopping);
+        var body = context.Response.BodyWriter;
+        context.Response.Body = new EventBatchBody(body);
+        var stream = new SessionEventStream(changes, body, options.Value.HeartbeatInterval, timeProvider, lifetime.ApplicationStopping);
         return TypedResults.ServerSentEvents(stream.ReadAsync(lastEventId));
     }
 }
