@@ -64,8 +64,7 @@ public sealed partial class SessionStore : ISessionStore, IDisposable
         rootLock = RootLock.Acquire(Root);
         try
         {
-            writer.ProbeRenames(Root);
-            physicalRoot = DurableWriter.ProbePhysicalRoot(Root);
+            physicalRoot = writer.ProbeRoot(Root);
             var (report, sessions) = await recovery.RecoverAllAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (id, session) in sessions)
             {

@@ -140,18 +140,16 @@ public sealed partial class DurableWriter
     }
 
     /// <summary>
-    /// Probes at startup whether the root refuses rename, and records the answer as the current mode.
-    /// Null when the probe itself could not run (a read-only or failing root: saves will say so).
+    /// Probes the root at startup with one file (<see cref="RootProbe"/>): records whether it refuses
+    /// rename as the current mode (rename when the probe could not run: a read-only or failing root,
+    /// whose saves will say so), and returns where new files in it physically land.
     /// </summary>
-    public WriteMode? ProbeRenames(string root)
+    public PhysicalRoot ProbeRoot(string root)
     {
-        var mode = RenameProbe.Run(root);
-        modeTracker.Record(mode ?? WriteMode.AtomicRename);
-        return mode;
+        var probe = RootProbe.Run(root);
+        modeTracker.Record(probe.Mode ?? WriteMode.AtomicRename);
+        return probe.PhysicalRoot;
     }
-
-    /// <summary>Where new files in <paramref name="root"/> physically land (see <see cref="PhysicalRoot"/>).</summary>
-    public static PhysicalRoot ProbePhysicalRoot(string root) => PhysicalRootProbe.Run(root);
 
     /// <summary>What a file holds: a complete JSON object or not, its length, content hash and age.</summary>
     public static InspectedFile Inspect(string path) => DocumentInspector.Inspect(path);

@@ -42,18 +42,17 @@ public static class WriterServiceCollectionExtensions
 
         // The pipelines are built on first use, or by the store's WriterWarmUp right after the ready
         // line: not before it (an empty root needs no write to open, and building them is the largest
-        // single step of a start; bench/RESULTS.md).
-        services.AddSingleton(provider =>
-        {
-            var pipelines = provider.GetRequiredService<ResiliencePipelineProvider<string>>();
-            return new DurableWriter(
-                new Lazy<ResiliencePipeline<WriteMode>>(() => pipelines.GetPipeline<WriteMode>(WriterPipeline.Name)),
-                new Lazy<ResiliencePipeline>(() => pipelines.GetPipeline(WriterPipeline.DeleteName)),
-                provider.GetRequiredService<WriteModeTracker>(),
-                provider.GetRequiredService<WriterCounters>(),
-                provider.GetRequiredService<ILogger<DurableWriter>>(),
-                provider.GetRequiredService<TempFileCreator>());
-        });
+        // single step of a start; bench/RESULTS.md). Polly's registry and provider are resolved then
+        // too: resolving them is itself a dozen generic services (registry options, their factories).
+        services.AddSingleton(provider => new DurableWriter(
+            new Lazy<ResiliencePipeline<WriteMode>>(() =>
+                provider.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline<WriteMode>(WriterPipeline.Name)),
+            new Lazy<ResiliencePipeline>(() =>
+                provider.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(WriterPipeline.DeleteName)),
+            provider.GetRequiredService<WriteModeTracker>(),
+            provider.GetRequiredService<WriterCounters>(),
+            provider.GetRequiredService<ILogger<DurableWriter>>(),
+            provider.GetRequiredService<TempFileCreator>()));
         return services;
     }
 }

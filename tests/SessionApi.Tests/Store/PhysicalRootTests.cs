@@ -10,10 +10,13 @@ public class PhysicalRootTests
     public void A_plain_root_is_where_it_says()
     {
         using var root = new TempRoot();
-        var result = PhysicalRootProbe.Run(root.Path);
-        Assert.Equal(root.Path, result.Path);
-        Assert.False(result.Redirected);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(root.Path)); // the probe file is gone again
+        var result = RootProbe.Run(root.Path);
+        Assert.Equal(root.Path, result.PhysicalRoot.Path);
+        Assert.False(result.PhysicalRoot.Redirected);
+        Assert.Equal(WriteMode.AtomicRename, result.Mode);
+
+        // One probe file answers both questions; it stays as the rename target, and no temp is left.
+        Assert.Equal([".sessionapi-probe"], Directory.EnumerateFileSystemEntries(root.Path).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -24,7 +27,7 @@ public class PhysicalRootTests
         var link = Path.Combine(links.Path, "link");
         Directory.CreateSymbolicLink(link, real.Path);
 
-        var result = PhysicalRootProbe.Run(link);
+        var result = RootProbe.Run(link).PhysicalRoot;
         Assert.Equal(real.Path, result.Path);
         Assert.True(result.Redirected);
     }
@@ -36,7 +39,7 @@ public class PhysicalRootTests
     [InlineData("/x/b", "/a/b", false)]
     [InlineData("/a/b/", "/a/b", true)]
     public void Under_compares_whole_components(string path, string root, bool expected) =>
-        Assert.Equal(expected, PhysicalRootProbe.IsUnder(path, root));
+        Assert.Equal(expected, RootProbe.IsUnder(path, root));
 
     [Theory]
     [InlineData(@"\\?\C:\Users\a\AppData\Local\Packages\App_8wekyb3d8bbwe\LocalCache\Roaming\app", @"C:\Users\a\AppData\Local\Packages\App_8wekyb3d8bbwe\LocalCache\Roaming\app")]
