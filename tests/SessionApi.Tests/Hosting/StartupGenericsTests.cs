@@ -34,12 +34,41 @@ public sealed class StartupGenericsTests
 
         var built = events.ConstructedGenericTypes(factory.Services.GetHashCode());
         Assert.NotEmpty(built);
+        if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
+        {
+            Regenerate(built);
+        }
+
         var listed = ListedTypeNames();
         var missing = built.Where(t => !listed.Contains(RdXmlName(t))).ToList();
         Assert.True(
             missing.Count == 0,
-            $"Add to {RdXmlPath} (in the <Assembly> named first):{Environment.NewLine}"
-                + string.Join(Environment.NewLine, missing.Select(t => $"{t.Assembly.GetName().Name}: <Type Name=\"{RdXmlName(t)}\" Dynamic=\"Required All\" />")));
+            $"{RdXmlPath} lacks {missing.Count} types: regenerate it (scripts/regenerate-startup-generics.sh). Missing:{Environment.NewLine}"
+                + string.Join(Environment.NewLine, missing.Select(RdXmlName)));
+    }
+
+    /// <summary>Set to 1, the test writes the list from what it recorded (the file is generated, not edited).</summary>
+    private const string RegenerateVariable = "SESSIONAPI_REGENERATE_STARTUP_GENERICS";
+
+    /// <summary>Rewrites the list: the file's leading comment kept, one Assembly element per assembly defining the generic types, both sorted.</summary>
+    private static void Regenerate(IEnumerable<Type> built)
+    {
+        var existing = XDocument.Load(RdXmlPath);
+        XNamespace ns = "http://schemas.microsoft.com/netfx/2013/01/metadata";
+        var assemblies = built
+            .GroupBy(t => t.Assembly.GetName().Name!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new XElement(ns + "Assembly", new XAttribute("Name", g.Key),
+                g.Select(RdXmlName).Distinct().Order(StringComparer.Ordinal)
+                    .Select(name => new XElement(ns + "Type", new XAttribute("Name", name), new XAttribute("Dynamic", "Required All")))));
+        var document = new XDocument(
+            new XDeclaration("1.0", "utf-8", null),
+            existing.Nodes().OfType<XComment>().Take(1),
+            new XElement(ns + "Directives", new XElement(ns + "Application", assemblies)));
+        using var writer = System.Xml.XmlWriter.Create(RdXmlPath, new System.Xml.XmlWriterSettings { Indent = true, IndentChars = "  ", Encoding = new System.Text.UTF8Encoding(false) });
+        document.Save(writer);
+        writer.Flush();
+        File.AppendAllText(RdXmlPath, Environment.NewLine);
     }
 
     private static HashSet<string> ListedTypeNames() =>
