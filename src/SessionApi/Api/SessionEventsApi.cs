@@ -52,7 +52,8 @@ public static class SessionEventsApi
         TimeProvider timeProvider)
     {
         // The framework's result sets text/event-stream, Cache-Control: no-cache,no-store and
-        // Content-Encoding: identity (so no compression buffers an event), and flushes every event.
+        // Content-Encoding: identity (so no compression buffers an event), and writes every event to
+        // Response.Body; the stream flushes the response's pipe itself, once per batch (EventBatchBody).
         var body = context.Response.BodyWriter;
         context.Response.Body = new EventBatchBody(body);
         var stream = new SessionEventStream(changes, body, options.Value.HeartbeatInterval, timeProvider, lifetime.ApplicationStopping);
