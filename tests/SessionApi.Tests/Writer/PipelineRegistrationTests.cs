@@ -16,7 +16,7 @@ public sealed class PipelineRegistrationTests(ApiFactory factory) : IClassFixtur
     [Fact]
     public void The_replace_pipeline_is_timeout_retry_fallback_breaker_outermost_first()
     {
-        var pipelines = factory.Services.GetRequiredService<ResiliencePipelineProvider<string>>();
+        var pipelines = BuiltPipelines();
 
         var descriptor = pipelines.GetPipeline<WriteMode>(WriterPipeline.Name).GetPipelineDescriptor();
 
@@ -34,7 +34,7 @@ public sealed class PipelineRegistrationTests(ApiFactory factory) : IClassFixtur
     [Fact]
     public void The_delete_pipeline_retries_inside_the_budget()
     {
-        var pipelines = factory.Services.GetRequiredService<ResiliencePipelineProvider<string>>();
+        var pipelines = BuiltPipelines();
 
         var descriptor = pipelines.GetPipeline(WriterPipeline.DeleteName).GetPipelineDescriptor();
 
@@ -42,5 +42,17 @@ public sealed class PipelineRegistrationTests(ApiFactory factory) : IClassFixtur
             descriptor.Strategies,
             s => Assert.IsType<TimeoutStrategyOptions>(s.Options),
             s => Assert.IsType<RetryStrategyOptions>(s.Options));
+    }
+
+    /// <summary>
+    /// The registry after the writer has built its pipelines. The app builds them once, through the
+    /// writer (WriterWarmUp, right after start, or the first save); asking the registry directly
+    /// while that build runs would build a second copy at the same moment, which Polly refuses for
+    /// the circuit breaker's shared state provider (this test failed that way once in a CI run).
+    /// </summary>
+    private ResiliencePipelineProvider<string> BuiltPipelines()
+    {
+        factory.Services.GetRequiredService<DurableWriter>().WarmUp();
+        return factory.Services.GetRequiredService<ResiliencePipelineProvider<string>>();
     }
 }
