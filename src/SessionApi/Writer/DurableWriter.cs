@@ -174,13 +174,16 @@ public sealed partial class DurableWriter
     /// </summary>
     public static void MoveAside(string path, string destination)
     {
-        FileMover.Move(path, destination);
-        using (var moved = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+        if (FileMover.Move(path, destination))
         {
-            DurableFileSystem.FlushToDisk(moved, destination);
+            using (var moved = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+            {
+                DurableFileSystem.FlushToDisk(moved, destination);
+            }
+
+            DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         }
 
-        DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         DurableFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 

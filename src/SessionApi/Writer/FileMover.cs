@@ -9,16 +9,22 @@ namespace SessionApi.Writer;
 /// </summary>
 internal static class FileMover
 {
-    public static void Move(string source, string destination)
+    /// <returns>
+    /// True when renamed (nothing is flushed yet); false when copied, in which case the copy and its
+    /// folder are already flushed (<see cref="VerifiedCopy"/>) and only the source's folder is not.
+    /// </returns>
+    public static bool Move(string source, string destination)
     {
         try
         {
             DurableFileSystem.ReplaceTempByRename(source, destination);
+            return true;
         }
         catch (IOException e) when (OsErrorClassifier.Classify(e) == StorageFailureKind.CrossDevice)
         {
             var (length, hash) = FileHashing.HashFile(source);
             VerifiedCopy.Replace(new StagedDocument(source, destination, length, hash));
+            return false;
         }
     }
 }
