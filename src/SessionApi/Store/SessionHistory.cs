@@ -107,7 +107,6 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
             }
 
             versions.Add(plan.Kept);
-            versions.Sort(plan.Kept.Id);
         }
 
         Prune(now);
@@ -121,7 +120,6 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
             lock (gate)
             {
                 versions.Add(plan.Kept);
-                versions.Sort(plan.Kept.Id);
             }
         }
     }
@@ -156,7 +154,6 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
         lock (gate)
         {
             trash.Add(kept);
-            trash.Sort(kept.Id);
         }
 
         Prune(kept.At);
@@ -244,11 +241,8 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
                 doomed.Add(expired);
                 trash.Remove(expired);
             }
-        }
 
-        if (doomed.Count > 0)
-        {
-            lock (gate)
+            if (doomed.Count > 0)
             {
                 RemoveLater(doomed);
             }
@@ -326,7 +320,12 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Path} from history or trash now; the next start retries")]
     private static partial void LogPruneFailed(ILogger logger, string path, Exception exception);
 
-    /// <summary>One of the two folders: per session, its kept files oldest first, with running totals.</summary>
+    /// <summary>
+    /// One of the two folders: per session, its kept files oldest first, with running totals. At
+    /// start the order is the names' (time, then content hash); after that a file kept is appended,
+    /// since it is always the newest: two versions within one tick of the clock that dates them (the
+    /// document's modification time) keep the order they were made in, not their hashes'.
+    /// </summary>
     private sealed class Shelf(string folder)
     {
         private readonly Dictionary<SessionId, List<KeptFile>> bySession = [];
@@ -397,19 +396,11 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
             Bytes = 0;
         }
 
-        public void Sort(SessionId id)
-        {
-            if (bySession.TryGetValue(id, out var list))
-            {
-                list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            }
-        }
-
         public void SortAll()
         {
-            foreach (var id in bySession.Keys)
+            foreach (var list in bySession.Values)
             {
-                Sort(id);
+                list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
             }
         }
     }
