@@ -127,7 +127,7 @@ public static class HistoryApi
             { Outcome: RestoreOutcome.Created, Session: { } created } => Created(context, created),
             { Outcome: RestoreOutcome.Replaced, Session: { } replaced } => Replaced(context, replaced),
             { Outcome: RestoreOutcome.NotFound } => VersionNotFound(sessionId, version),
-            _ => SessionsApi.PreconditionFailed($"Session '{sessionId}' does not have the ETag given in If-Match."),
+            _ => SessionsApi.PreconditionFailed(SessionsApi.IfMatchFailedDetail(sessionId)),
         };
     }
 
@@ -162,7 +162,7 @@ public static class HistoryApi
     private static Created<SessionInfo> Created(HttpContext context, SessionInfo session)
     {
         context.Response.Headers.ETag = session.ETag;
-        return TypedResults.Created($"/sessions/{session.Id}", session);
+        return TypedResults.Created(SessionsApi.LocationOf(session), session);
     }
 
     private static Ok<SessionInfo> Replaced(HttpContext context, SessionInfo session)

@@ -152,11 +152,11 @@ public static class SessionsApi
 
         return result switch
         {
-            { Outcome: SaveOutcome.Created, Session: { } created } => TypedResults.Created($"/sessions/{created.Id}", created),
+            { Outcome: SaveOutcome.Created, Session: { } created } => TypedResults.Created(LocationOf(created), created),
             { Outcome: SaveOutcome.Replaced, Session: { } replaced } => TypedResults.Ok(replaced),
             _ => PreconditionFailed(precondition.IfNoneMatchAny
                 ? $"Session '{sessionId}' already exists (If-None-Match: *)."
-                : $"Session '{sessionId}' does not have the ETag given in If-Match."),
+                : IfMatchFailedDetail(sessionId)),
         };
     }
 
@@ -180,7 +180,7 @@ public static class SessionsApi
         {
             DeleteResult.Deleted => TypedResults.NoContent(),
             DeleteResult.NotFound => NotFound(sessionId),
-            _ => PreconditionFailed($"Session '{sessionId}' does not have the ETag given in If-Match."),
+            _ => PreconditionFailed(IfMatchFailedDetail(sessionId)),
         };
     }
 
@@ -192,4 +192,9 @@ public static class SessionsApi
 
     internal static ProblemHttpResult PreconditionFailed(string detail) =>
         Problems.Result(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, detail);
+
+    internal static string IfMatchFailedDetail(SessionId id) => $"Session '{id}' does not have the ETag given in If-Match.";
+
+    /// <summary>The session's URL (the Location of a 201).</summary>
+    internal static string LocationOf(SessionInfo session) => $"/sessions/{session.Id}";
 }
