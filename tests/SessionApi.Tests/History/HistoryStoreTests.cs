@@ -308,25 +308,6 @@ public sealed class HistoryStoreTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task Where_links_work_but_renames_are_refused_the_linked_version_survives_the_in_place_copy()
-    {
-        // The same sequence as a real failure: the fault shim refuses renames into this root with
-        // ENOENT (an MSIX symptom) and lets link(2) through, so the previous document is kept as a link
-        // and the replace falls back to the verified copy in place.
-        using var refusing = new TempRoot(RealFaults.EnoentParent);
-        using var store = harness.CreateStore(refusing.Path, history: EverySave);
-        await store.OpenAsync(default);
-        await Save(store, "a", Doc(1, 500));
-        await Save(store, "a", Doc(2));
-
-        Assert.Equal(WriteMode.VerifiedCopy, harness.Writer.CurrentMode);
-        Assert.Equal(Doc(2), File.ReadAllText(refusing.File("a.json")));
-        var version = Assert.Single(store.ListVersions(Id("a"))!);
-        Assert.Equal(Doc(1, 500), File.ReadAllText(Path.Combine(refusing.Path, ".history", "a", version.Version + ".json")));
-        Assert.Single(Directory.GetFiles(Path.Combine(refusing.Path, ".history", "a")));
-    }
-
-    [SkippableFact]
     public async Task Where_renames_and_links_are_refused_versions_and_trash_are_verified_copies()
     {
         using var refusing = new TempRoot(RealFaults.ExdevParent);
