@@ -96,6 +96,10 @@ internal sealed partial class SessionHistory(string root, HistoryOptions options
         }
     }
 
+    /// <summary>Where <paramref name="document"/> is, or would be, kept as a version.</summary>
+    public string VersionPathOf(SessionId id, SessionInfo document) =>
+        versions.PathOf(id, VersionName.Format(document.UpdatedAt, document.ETag));
+
     /// <summary>Records a version the writer kept (and drops the one it merged into), then prunes to the limits.</summary>
     public void Commit(VersionPlan plan, DateTimeOffset now)
     {

@@ -89,7 +89,7 @@ public sealed partial class SessionStore : ISessionHistory
     private async Task KeepReplacedByRecoveryAsync(SessionId id, InspectedFile document)
     {
         var replaced = new SessionInfo(id.Value, document.Length, new DateTimeOffset(document.LastWriteUtc, TimeSpan.Zero), ETags.FromHash(document.Hash));
-        var name = Path.Combine(Root, SessionHistory.HistoryFolderName, id.Value, VersionName.Format(replaced.UpdatedAt, replaced.ETag) + SessionId.FileExtension);
+        var name = history.VersionPathOf(id, replaced);
         if (File.Exists(name) && writer.CurrentMode != WriteMode.AtomicRename)
         {
             // The crash came between linking this version and the rename, and the root now refuses
