@@ -28,6 +28,7 @@ artifacts="$repo/artifacts"
 mkdir -p "$artifacts/test-results"
 
 declare -a summary=()
+declare -a failed_logs=() # "lane log" of each failed lane, for the list of failed tests at the end
 failed=0
 passed_total=0
 failed_total=0
@@ -65,6 +66,7 @@ run_lane() { # run_lane NAME COMMAND...
     if [[ $p -eq 0 ]]; then record "$name" FAILED 0 0 "$s" $((SECONDS - start)) "ran no test"; else record "$name" passed "$p" 0 "$s" $((SECONDS - start)) ""; fi
   else
     record "$name" FAILED "$p" "$((f > 0 ? f : 1))" "$s" $((SECONDS - start)) "exit code $rc"
+    failed_logs+=("$name $log")
   fi
 }
 
@@ -116,6 +118,12 @@ fi
 banner "summary"
 printf '%-10s %-8s %7s %7s %7s %7s  %s\n' lane status passed failed skipped time note
 printf '%s\n' "${summary[@]}"
+for entry in "${failed_logs[@]}"; do
+  read -r name log <<<"$entry"
+  echo
+  echo "failed in $name (log: $log):"
+  python3 "$repo/scripts/failed-tests.py" "$log" | sed 's/^/  /'
+done
 echo
 echo "${passed_total} passed, ${failed_total} failed, ${skipped_total} skipped"
 exit $failed
