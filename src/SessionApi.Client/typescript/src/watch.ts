@@ -89,8 +89,7 @@ export async function watchSessions(raw: Client<paths>, options: WatchOptions): 
       });
       if (!response.ok || !data) {
         const refused = SessionApiError.fromResponse(response, problem);
-        // 4xx: the token, the origin or the request is refused; retrying cannot help.
-        if (response.status < 500 && response.status !== 429) throw refused;
+        if (isRefusedForGood(refused)) throw refused;
         error = refused;
       } else {
         failures = 0;
@@ -101,7 +100,7 @@ export async function watchSessions(raw: Client<paths>, options: WatchOptions): 
         });
       }
     } catch (caught) {
-      if (caught instanceof SessionApiError && caught.status >= 400 && caught.status < 500 && caught.status !== 429) throw caught;
+      if (caught instanceof SessionApiError && isRefusedForGood(caught)) throw caught;
       if (signal?.aborted) break;
       error = caught instanceof SessionApiError ? caught : SessionApiError.network(caught);
     } finally {
@@ -116,6 +115,11 @@ export async function watchSessions(raw: Client<paths>, options: WatchOptions): 
     options.onStatus?.({ state: "reconnecting", attempt: failures, delayMs, ...(error ? { error } : {}) });
     await sleep(delayMs, signal);
   }
+}
+
+/** 4xx but 429: the token, the origin or the request is refused; retrying cannot help. */
+function isRefusedForGood(error: SessionApiError): boolean {
+  return error.status >= 400 && error.status < 500 && error.status !== 429;
 }
 
 /** Parses the stream until it ends, handing each known event to `deliver` in order. */
