@@ -20,6 +20,12 @@ public sealed class EventsApiTests(EventsApiTests.EventsFactory factory) : IClas
             ["Events:ReplayCapacity"] = "16",
             ["Events:WatcherCapacity"] = "8",
             ["Events:HeartbeatInterval"] = "00:00:00.200",
+
+            // Each change handed over as it is published, not in batches a few milliseconds later:
+            // the tests share this server, and a batch still waiting when a test ends would reach the
+            // next test's new watcher live. Batching has its own tests (SessionChangesTests, on a fake
+            // clock); the process and client tests run it as shipped.
+            ["Events:DeliveryDelay"] = "00:00:00",
         };
     }
 
@@ -165,7 +171,7 @@ public sealed class EventsApiTests(EventsApiTests.EventsFactory factory) : IClas
             Feed.Publish(SessionChangeKind.Saved, sessionId, info);
         }
 
-        // A real save is not held up by it, and the batch that overflows its queue drops it.
+        // A real save is not held up by it, and the change that overflows its queue drops it.
         var id = NewId();
         Assert.Equal(HttpStatusCode.Created, (await client.PutAsync($"/sessions/{id}", Http.Json("{}")).WaitAsync(TimeSpan.FromSeconds(30))).StatusCode);
         var dropBy = DateTime.UtcNow + TimeSpan.FromSeconds(10);
@@ -202,8 +208,7 @@ public sealed class EventsApiTests(EventsApiTests.EventsFactory factory) : IClas
     [Fact]
     public async Task An_idle_stream_carries_comment_heartbeats()
     {
-        // Its own server: on the shared one, the last saves of the test before can still be on their
-        // way to the watchers (changes are handed over in batches a few milliseconds apart).
+        // Its own server, idle for certain: nothing another test does can reach this stream.
         await using var idle = new EventsFactory();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/events");
         using var response = await idle.Authorized().SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
