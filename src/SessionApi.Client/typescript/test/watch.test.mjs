@@ -150,3 +150,27 @@ describe("watchSessions + real SessionApi", skip, () => {
     }
   });
 });
+
+test("a 2xx answer without a body is retried like a stream that ended; a 4xx then stops the watcher", async () => {
+  const answers = [
+    () => new Response(null, { status: 200 }),
+    () =>
+      new Response(JSON.stringify({ status: 401, title: "Unauthorized", code: "unauthorized" }), {
+        status: 401,
+        headers: { "Content-Type": "application/problem+json" },
+      }),
+  ];
+  let calls = 0;
+  const statuses = [];
+  const client = createSessionApiClient({
+    baseUrl: "http://127.0.0.1:9",
+    token: "t",
+    fetch: async () => answers[Math.min(calls++, answers.length - 1)](),
+  });
+  await assert.rejects(
+    client.watchSessions({ onEvent: () => {}, onStatus: (s) => statuses.push(s), retryDelayMs: 1 }),
+    (e) => e instanceof SessionApiError && e.status === 401 && e.code === "unauthorized",
+  );
+  assert.equal(calls, 2);
+  assert.deepEqual(statuses.map((s) => s.state), ["reconnecting"]);
+});
