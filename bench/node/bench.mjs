@@ -485,10 +485,10 @@ async function events() {
       }
     }
     watcher.close();
-    // The save is durable when it is answered; its event is published then and handed to the watchers
-    // with its batch (Events:DeliveryDelay), so the
-    // feed's own latency is how long after the answer the watcher holds the event. The whole path
-    // from sending the save includes the save's fsyncs, which follow the disk.
+    // The save is durable when it is answered; its event is published then and handed to the
+    // watchers with its batch (Events:DeliveryDelay), so the feed's own latency is how long after the
+    // answer the watcher holds the event. The whole path from sending the save includes the save's
+    // fsyncs, which follow the disk.
     const g = 'event stream: save 10 KB -> event (ms)';
     row(g, 'save answered -> saved event received (1 watcher)', { p50: pct(eventVsResponse, 50), p99: pct(eventVsResponse, 99), target: 'p50 < 5 ms', pass: pct(eventVsResponse, 50) < 5, note: 'includes the batch delay (Events:DeliveryDelay, 2 ms)' });
     row(g, 'PUT sent -> saved event received', { lat: toEvent, ratio: pct(toEvent, 50) / pct(toResponse, 50), ratioOf: 'vs the PUT response', note: 'includes the durable save itself' });

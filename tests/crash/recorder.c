@@ -79,8 +79,6 @@ static int root_path(char out[PATH_MAX])
     return 1;
 }
 
-
-
 /* Canonical path of `path` if it lies under the root; 0 otherwise. */
 static int watched_path(int dirfd, const char *path, char out[PATH_MAX])
 {
@@ -460,8 +458,8 @@ int fdatasync(int fd)
     int a = watched_path(olddirfd, oldpath, src);                             \
     int b = watched_path(newdirfd, newpath, dst);                             \
     if (!a && !b) return call;                                                \
-    if (!a) canonical_dest(olddirfd, oldpath, src);                                \
-    if (!b) canonical_dest(newdirfd, newpath, dst);                                \
+    if (!a) canonical_dest(olddirfd, oldpath, src);                           \
+    if (!b) canonical_dest(newdirfd, newpath, dst);                           \
     pthread_mutex_lock(&order);                                               \
     unsigned long long ino = ino_of_path(src);                                \
     int rc = call;                                                            \

@@ -90,7 +90,6 @@ static void log_fault(const char *fn, const char *path, int err)
     }
 }
 
-
 /* Canonical form of `envvar`'s directory into out; 0 when unset/empty. An unresolvable dir is
  * used as written, so a test naming a not-yet-created dir still gets faults later. */
 static int fault_dir(const char *envvar, char out[PATH_MAX])
