@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# SessionApi in a container: the framework-dependent JIT build of src/SessionApi on the aspnet image,
+# SessionApi in a container: the framework-dependent JIT build of src/SessionApi (with its storage
+# engine, src/SessionApi.Storage) on the aspnet image,
 # listening on 0.0.0.0 by explicit opt-in (Hosting:AllowRemote), sessions on a volume.
 # The container stays JIT on purpose: a long-running server does not need the desktop companion's
 # fast start and small footprint, and the build stage needs no C toolchain. (The Native AOT binary of
@@ -13,8 +14,11 @@ WORKDIR /src
 # SDK may be of another feature band; any .NET 10 SDK builds this project.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/SessionApi/SessionApi.csproj src/SessionApi/
+COPY src/SessionApi.Storage/SessionApi.Storage.csproj src/SessionApi.Storage/
 RUN dotnet restore src/SessionApi/SessionApi.csproj
-# Only the server: the clients and tests are not part of the image, and editing them keeps this layer cached.
+# Only the server (the host and its storage engine): the clients and tests are not part of the image,
+# and editing them keeps this layer cached.
+COPY src/SessionApi.Storage/ src/SessionApi.Storage/
 COPY src/SessionApi/ src/SessionApi/
 # The committed OpenAPI document is not regenerated here (it is checked by the tests instead).
 RUN dotnet publish src/SessionApi/SessionApi.csproj -c Release --no-restore -o /app -p:OpenApiGenerateDocuments=false

@@ -5,6 +5,9 @@ The summary at the end of scripts/test.sh lists them under each failed lane, bec
 the output is often all a CI page keeps. Understands: dotnet test ("  Failed Name [12 ms]"),
 node --test's spec reporter ("✖ name"), our TAP-like suites ("not ok - name") and the crash
 lane ("FAIL name: ...").
+A lane that runs its tests more than once (the client lane: on Node 20, then on Node 22) starts
+each run with a line "---- LABEL ----"; a test failing after it is listed as "LABEL: name", once
+per run it failed in.
 """
 import re
 import sys
@@ -19,11 +22,16 @@ patterns = (
     r"^FAIL (.+)$",
 )
 names = []
+run = ""
 for line in text.splitlines():
+    m = re.match(r"^---- (.+) ----$", line)
+    if m:
+        run = m.group(1) + ": "
+        continue
     for pattern in patterns:
         m = re.match(pattern, line)
-        if m and m.group(1) not in names and m.group(1) != "failing tests:":
-            names.append(m.group(1))
+        if m and m.group(1) != "failing tests:" and run + m.group(1) not in names:
+            names.append(run + m.group(1))
 for name in names[:LIMIT]:
     print(name)
 if len(names) > LIMIT:

@@ -12,7 +12,9 @@
 #              fault shim preloaded so rename/create/fsync faults are real syscall failures; the
 #              MSIX symptom matrix runs against the published binary (SESSIONAPI_EXE)
 #   http       the http/*.http request files against a live server (httpyac)
-#   client     the TypeScript client: typecheck, drift, launcher and Chromium tests (node --test)
+#   client     the TypeScript client: typecheck, drift, the OpenAPI document's lint (tests/openapi),
+#              launcher and Chromium tests (node --test) on the machine's Node 20, then all but the
+#              Chromium ones on Node 22 (pinned, from npm)
 #   windows    the win-x64 build under Wine, with and without renames refused (ERROR_NOT_SAME_DEVICE),
 #              and every MSIX symptom alone and combined (tests/wine/msix.mjs)
 #

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using SessionApi.Writer;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Benchmarks;
 

@@ -1,12 +1,11 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Configuration;
 using Polly;
 using Polly.Simmy;
 using Polly.Simmy.Fault;
-using SessionApi.Writer;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Benchmarks;
 
@@ -23,7 +22,7 @@ public class WriterBenchmarks
     private byte[] document = [];
     private string target = "";
     private string directory = "";
-    private ServiceProvider meters = null!;
+    private ServiceProvider services = null!;
 
     [Params(10 * 1024, 1024 * 1024)]
     public int Size { get; set; }
@@ -34,26 +33,26 @@ public class WriterBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var counters = new WriterCounters(meters.GetRequiredService<IMeterFactory>());
-        var tracker = new WriteModeTracker();
-        var options = new WriterOptions();
-        var replace = new ResiliencePipelineBuilder<WriteMode>();
-        WriterPipeline.Configure(replace, options, tracker, counters);
+        // Built by the app's own registration; the verified-copy mode first registers the pipeline
+        // with a chaos fault innermost, around the rename itself (Polly's DI keeps the first builder
+        // registered for a key): every rename is refused as cross-device.
+        var collection = new ServiceCollection().AddLogging();
         if (Mode == "verified-copy")
         {
-            // Innermost, around the rename itself: every rename is refused as cross-device.
-            replace.AddChaosFault(new ChaosFaultStrategyOptions
+            collection.AddResiliencePipeline<string, WriteMode>(WriterPipeline.Name, static (builder, context) =>
             {
-                InjectionRate = 1,
-                FaultGenerator = new FaultGenerator().AddException(() => new IOException("cross-device (injected)", unchecked((int)0x80070011))),
+                WriterPipeline.Configure(builder, context.ServiceProvider);
+                builder.AddChaosFault(new ChaosFaultStrategyOptions
+                {
+                    InjectionRate = 1,
+                    FaultGenerator = new FaultGenerator().AddException(() => new IOException("cross-device (injected)", unchecked((int)0x80070011))),
+                });
             });
         }
 
-        var delete = new ResiliencePipelineBuilder();
-        WriterPipeline.ConfigureDelete(delete, options, counters);
-        var temps = new TempFileCreator(new TempCreateModeTracker(TimeProvider.System, options.RenameReprobeInterval), counters, NullLogger<TempFileCreator>.Instance);
-        writer = new DurableWriter(replace.Build(), delete.Build(), tracker, counters, NullLogger<DurableWriter>.Instance, temps);
+        collection.AddDurableWriter(new ConfigurationBuilder().Build());
+        services = collection.BuildServiceProvider();
+        writer = services.GetRequiredService<DurableWriter>();
 
         document = Documents.Session(Size);
         var root = Environment.GetEnvironmentVariable("BENCH_DIR") ?? Path.GetTempPath();
@@ -79,7 +78,7 @@ public class WriterBenchmarks
     public void Cleanup()
     {
         Directory.Delete(directory, recursive: true);
-        meters.Dispose();
+        services.Dispose();
     }
 }
 

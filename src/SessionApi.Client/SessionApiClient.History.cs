@@ -13,7 +13,7 @@ public sealed partial class SessionApiClient
 
     /// <summary><c>GET /sessions/{id}/versions/{version}</c>: the version byte for byte and its ETag.</summary>
     /// <exception cref="SessionApiException">404 not_found, 400 invalid_id / invalid_version.</exception>
-    public Task<SessionDocument> GetVersionAsync(string id, string version, CancellationToken cancellationToken = default)
+    public Task<LoadedVersion> GetVersionAsync(string id, string version, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(version);
@@ -21,7 +21,7 @@ public sealed partial class SessionApiClient
         {
             var response = await t.GetVersionAsync(id, version, cancellationToken).ConfigureAwait(false);
             var etag = ETagOf(response) ?? throw new SessionApiException($"GET /sessions/{id}/versions/{version} answered 200 without an ETag.");
-            return new SessionDocument(id, etag, ((RawJsonBody)response.Result).Utf8Json);
+            return new LoadedVersion(id, version, etag, ((RawJsonBody)response.Result).Utf8Json);
         });
     }
 
@@ -37,7 +37,7 @@ public sealed partial class SessionApiClient
         return CallAsync(async t =>
         {
             var response = await t.RestoreVersionAsync(id, version, ifMatch, cancellationToken).ConfigureAwait(false);
-            return new SavedSession(response.StatusCode == 201, response.Result, ETagOf(response) ?? response.Result.Etag);
+            return new SavedSession(response.StatusCode == 201, response.Result);
         });
     }
 
@@ -53,7 +53,7 @@ public sealed partial class SessionApiClient
         return CallAsync(async t =>
         {
             var response = await t.RestoreFromTrashAsync(id, cancellationToken).ConfigureAwait(false);
-            return new SavedSession(Created: true, response.Result, ETagOf(response) ?? response.Result.Etag);
+            return new SavedSession(Created: true, response.Result);
         });
     }
 }

@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace SessionApi.Client;
 
 /// <summary>
-/// The C# client of SessionApi: one method per operation of the OpenAPI document (same names as
-/// its operationIds), each delegating to the generated transport (which types the If-Match /
+/// The C# client of SessionApi: one method per operation of the OpenAPI document, named after its
+/// operationId in PascalCase with the Async suffix (saveSession: SaveSessionAsync), each delegating to the generated transport (which types the If-Match /
 /// If-None-Match parameters the document declares), plus the document's exact bytes and typed errors.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ public sealed partial class SessionApiClient
     /// <param name="httpClient">The client for every call (base address, token, resilience).</param>
     /// <param name="httpClientFactory">
     /// Where the event stream's own client comes from (<see cref="EventStreamHttpClientName"/>); without
-    /// it, <see cref="WatchAsync"/> uses <paramref name="httpClient"/>, whose handlers must then leave a
+    /// it, <see cref="WatchSessionsAsync"/> uses <paramref name="httpClient"/>, whose handlers must then leave a
     /// response that lasts for hours alone (the standard resilience handler's timeouts do not).
     /// </param>
     public SessionApiClient(HttpClient httpClient, IHttpClientFactory? httpClientFactory = null)
@@ -50,22 +50,26 @@ public sealed partial class SessionApiClient
 
     /// <summary><c>GET /sessions/{id}</c>: the document byte for byte and its ETag.</summary>
     /// <exception cref="SessionApiException">400 invalid_id, 404 not_found, ...</exception>
-    public async Task<SessionDocument> GetSessionAsync(string id, CancellationToken cancellationToken = default) =>
+    public async Task<LoadedSession> GetSessionAsync(string id, CancellationToken cancellationToken = default) =>
         (await GetSessionCoreAsync(id, ifNoneMatch: null, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>
     /// <c>GET /sessions/{id}</c> with <c>If-None-Match: &lt;etag&gt;</c>: null when the session still
     /// has that ETag (304), else the current document.
     /// </summary>
-    public Task<SessionDocument?> GetSessionIfChangedAsync(string id, string etag, CancellationToken cancellationToken = default)
+    public Task<LoadedSession?> GetSessionAsync(string id, string ifNoneMatch, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(etag);
-        return GetSessionCoreAsync(id, etag, cancellationToken);
+        ArgumentException.ThrowIfNullOrWhiteSpace(ifNoneMatch);
+        return GetSessionCoreAsync(id, ifNoneMatch, cancellationToken);
     }
 
-    /// <summary><c>PUT /sessions/{id}</c>: saves <paramref name="utf8Json"/> (a JSON object) exactly as given.</summary>
-    /// <exception cref="SessionApiException">412 precondition_failed when <paramref name="condition"/> fails, 400 invalid_json, 413 too_large, 507, 503, ...</exception>
-    public Task<SavedSession> PutSessionAsync(string id, ReadOnlyMemory<byte> utf8Json, SaveCondition condition = default, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <c>PUT /sessions/{id}</c>: saves <paramref name="utf8Json"/> (a JSON object) exactly as given.
+    /// <paramref name="ifMatch"/> saves only over that ETag; <paramref name="ifNoneMatch"/> <c>"*"</c>
+    /// only when the session does not exist yet.
+    /// </summary>
+    /// <exception cref="SessionApiException">412 precondition_failed when a precondition fails, 400 invalid_json, 413 too_large, 507, 503, ...</exception>
+    public Task<SavedSession> SaveSessionAsync(string id, ReadOnlyMemory<byte> utf8Json, string? ifMatch = null, string? ifNoneMatch = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         if (utf8Json.IsEmpty)
@@ -75,26 +79,21 @@ public sealed partial class SessionApiClient
 
         return CallAsync(async t =>
         {
-            var response = await t.PutSessionAsync(
-                id,
-                condition.IfMatchETag,
-                condition.OnlyIfAbsent ? "*" : null,
-                new RawJsonBody(utf8Json),
-                cancellationToken).ConfigureAwait(false);
-            return new SavedSession(response.StatusCode == 201, response.Result, ETagOf(response) ?? response.Result.Etag);
+            var response = await t.SaveSessionAsync(id, ifMatch, ifNoneMatch, new RawJsonBody(utf8Json), cancellationToken).ConfigureAwait(false);
+            return new SavedSession(response.StatusCode == 201, response.Result);
         });
     }
 
     /// <summary><c>PUT /sessions/{id}</c> with a JSON text (sent as UTF-8, unchanged).</summary>
-    public Task<SavedSession> PutSessionAsync(string id, string json, SaveCondition condition = default, CancellationToken cancellationToken = default)
+    public Task<SavedSession> SaveSessionAsync(string id, string json, string? ifMatch = null, string? ifNoneMatch = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return PutSessionAsync(id, Encoding.UTF8.GetBytes(json), condition, cancellationToken);
+        return SaveSessionAsync(id, Encoding.UTF8.GetBytes(json), ifMatch, ifNoneMatch, cancellationToken);
     }
 
     /// <summary><c>PUT /sessions/{id}</c> with a parsed document (its raw text as it was parsed).</summary>
-    public Task<SavedSession> PutSessionAsync(string id, JsonElement document, SaveCondition condition = default, CancellationToken cancellationToken = default) =>
-        PutSessionAsync(id, document.GetRawText(), condition, cancellationToken);
+    public Task<SavedSession> SaveSessionAsync(string id, JsonElement document, string? ifMatch = null, string? ifNoneMatch = null, CancellationToken cancellationToken = default) =>
+        SaveSessionAsync(id, document.GetRawText(), ifMatch, ifNoneMatch, cancellationToken);
 
     /// <summary><c>DELETE /sessions/{id}</c>, only if the session still has <paramref name="ifMatch"/> when given.</summary>
     /// <exception cref="SessionApiException">404 not_found, 412 precondition_failed, 400 invalid_id, ...</exception>
@@ -116,24 +115,24 @@ public sealed partial class SessionApiClient
     /// event's <see cref="SessionEvent.Id"/> as <paramref name="lastEventId"/> to resume a watch.
     /// </summary>
     /// <exception cref="SessionApiException">401, 403: the token or the origin is refused (not retried).</exception>
-    public IAsyncEnumerable<SessionEvent> WatchAsync(string? lastEventId = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<SessionEvent> WatchSessionsAsync(string? lastEventId = null, CancellationToken cancellationToken = default)
     {
         // The stream's own client is made only for a watch (no second handler chain for an app that never watches).
         var client = httpClientFactory?.CreateClient(EventStreamHttpClientName) ?? httpClient;
         return new SessionEventWatcher(client, TimeProvider.System).WatchAsync(lastEventId, cancellationToken);
     }
 
-    private Task<SessionDocument?> GetSessionCoreAsync(string id, string? ifNoneMatch, CancellationToken cancellationToken)
+    private Task<LoadedSession?> GetSessionCoreAsync(string id, string? ifNoneMatch, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return CallAsync<SessionDocument?>(async t =>
+        return CallAsync<LoadedSession?>(async t =>
         {
             try
             {
                 var response = await t.GetSessionAsync(id, ifNoneMatch, cancellationToken).ConfigureAwait(false);
                 var body = (RawJsonBody)response.Result;
                 var etag = ETagOf(response) ?? throw new SessionApiException($"GET /sessions/{id} answered 200 without an ETag.");
-                return new SessionDocument(id, etag, body.Utf8Json);
+                return new LoadedSession(id, etag, body.Utf8Json);
             }
             catch (SessionApiGeneratedException e) when (ifNoneMatch is not null && e.StatusCode == 304)
             {

@@ -33,8 +33,8 @@ public sealed class SessionApiException : Exception
     /// <summary>The HTTP status code.</summary>
     public int Status { get; }
 
-    /// <summary>The stable machine-readable code (<see cref="SessionApiErrorCodes"/>), or null when the answer was not a problem.</summary>
-    public string? Code => Problem?.Code;
+    /// <summary>The stable machine-readable code (the document's <c>ProblemCode</c>), or null when the answer was not a problem (or a code this client does not know yet).</summary>
+    public ProblemCode? Code => Problem?.Code;
 
     public string? Title => Problem?.Title;
 
@@ -73,7 +73,7 @@ public sealed class SessionApiException : Exception
 
         try
         {
-            return JsonSerializer.Deserialize<ProblemDetails>(body);
+            return JsonSerializer.Deserialize<ProblemDetails>(body, ClientJson.Options);
         }
         catch (JsonException)
         {
@@ -84,36 +84,7 @@ public sealed class SessionApiException : Exception
     private static string Describe(int status, ProblemDetails? problem, string? rawBody) =>
         problem is null
             ? $"SessionApi answered {status}{(string.IsNullOrEmpty(rawBody) ? "" : ": " + Truncate(rawBody))}"
-            : $"SessionApi answered {status} {problem.Code}: {problem.Title}{(string.IsNullOrEmpty(problem.Detail) ? "" : " (" + problem.Detail + ")")}";
+            : $"SessionApi answered {status} {(problem.Code is { } code ? ClientJson.WireName(code) : "")}: {problem.Title}{(string.IsNullOrEmpty(problem.Detail) ? "" : " (" + problem.Detail + ")")}";
 
     private static string Truncate(string text) => text.Length <= 256 ? text : text[..256] + "…";
-}
-
-/// <summary>
-/// The stable <c>code</c> values of SessionApi's problems (docs/DESIGN.md, HTTP contract). The document
-/// types <c>code</c> as a string, not an enum, so these are constants, kept in step with the
-/// server's ProblemCodes and StoreErrorCode.
-/// </summary>
-public static class SessionApiErrorCodes
-{
-    public const string BadRequest = "bad_request";
-    public const string InvalidHeader = "invalid_header";
-    public const string InvalidId = "invalid_id";
-    public const string InvalidVersion = "invalid_version";
-    public const string InvalidJson = "invalid_json";
-    public const string NotAnObject = "not_an_object";
-    public const string TooDeep = "too_deep";
-    public const string TooLarge = "too_large";
-    public const string Unauthorized = "unauthorized";
-    public const string Forbidden = "forbidden";
-    public const string OriginNotAllowed = "origin_not_allowed";
-    public const string NotFound = "not_found";
-    public const string MethodNotAllowed = "method_not_allowed";
-    public const string PreconditionFailed = "precondition_failed";
-    public const string AlreadyExists = "already_exists";
-    public const string UnsupportedMediaType = "unsupported_media_type";
-    public const string RateLimited = "rate_limited";
-    public const string InternalError = "internal_error";
-    public const string InsufficientStorage = "insufficient_storage";
-    public const string StorageUnavailable = "storage_unavailable";
 }

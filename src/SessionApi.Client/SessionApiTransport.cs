@@ -9,7 +9,7 @@ namespace SessionApi.Client;
 internal partial class SessionApiGeneratedClient
 {
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) =>
-        settings.Converters.Add(new RawJsonBodyConverter());
+        ClientJson.Configure(settings);
 }
 
 /// <summary>

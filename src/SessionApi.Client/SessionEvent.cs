@@ -1,10 +1,11 @@
 namespace SessionApi.Client;
 
 /// <summary>
-/// One event of <c>GET /events</c> (<see cref="SessionApiClient.WatchAsync"/>): the <c>SessionEvent</c>
+/// One event of <c>GET /events</c> (<see cref="SessionApiClient.WatchSessionsAsync"/>): the <c>SessionEvent</c>
 /// of the OpenAPI document, with its data typed by <see cref="Event"/>. Hand-written (the generator
-/// is told to skip the schema) because the document's <c>data</c> is one of three schemas, which the
-/// generator would type as the first of them.
+/// is told to skip the schema) because the document's <c>SessionEvent</c> is one of three event
+/// schemas (<c>SavedEvent</c>, <c>DeletedEvent</c>, <c>ResetEvent</c>, discriminated by <c>event</c>),
+/// which the generator would type as the first of them.
 /// </summary>
 public sealed class SessionEvent
 {
@@ -20,7 +21,7 @@ public sealed class SessionEvent
     /// <summary>saved, deleted or reset.</summary>
     public SessionEventType Event { get; }
 
-    /// <summary>The event id (server run and sequence number): resume after this event with <c>WatchAsync(Id)</c>.</summary>
+    /// <summary>The event id (server run and sequence number): resume after this event with <c>WatchSessionsAsync(Id)</c>.</summary>
     public string Id { get; }
 
     /// <summary>For <see cref="SessionEventType.Saved"/>: the session as it is now durably stored.</summary>

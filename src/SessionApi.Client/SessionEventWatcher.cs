@@ -20,7 +20,7 @@ internal sealed class SessionEventWatcher(HttpClient httpClient, TimeProvider ti
     /// <summary>Three of the server's default heartbeat intervals (15 s), as the TypeScript client's <c>idleTimeoutMs</c>.</summary>
     internal static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(45);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = ClientJson.Options;
 
     public async IAsyncEnumerable<SessionEvent> WatchAsync(string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,7 +1,13 @@
-using SessionApi.Api;
+using SessionApi.Docs;
+using SessionApi.Features.Diagnostics;
+using SessionApi.Features.Events;
+using SessionApi.Features.Health;
+using SessionApi.Features.History;
+using SessionApi.Features.Sessions;
 using SessionApi.Hosting;
+using SessionApi.HttpEdge;
 using SessionApi.Security;
-using SessionApi.Store;
+using SessionApi.Storage.Setup;
 
 // Program only wires features together; each AddX/UseX/MapX lives with its feature.
 if (args is [RecoverCommand.Name, .. var recoverArgs])

@@ -1,5 +1,5 @@
 """A recording: the file-system mutations one server run made under its storage root (written by
-recorder.c) interleaved with the workload driver's own lines (written by workload.py), parsed into
+recorder.h) interleaved with the workload driver's own lines (written by workload.py), parsed into
 a list of events in the order they happened.
 
 Driver lines:
@@ -11,7 +11,7 @@ Driver lines:
   A delete <id>               the server acknowledged the delete (204 received)
   O <root>                    the recorded storage root (paths are rewritten below it)
   T0 <epoch seconds>          when the run started (file times in crash states derive from it)
-Recorder lines: see recorder.c.
+Recorder lines: see recorder.h.
 """
 from dataclasses import dataclass, field
 

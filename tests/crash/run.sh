@@ -19,8 +19,15 @@ mkdir -p "$out"
 [[ -x "$exe" ]] || { echo "crash: $exe missing (run scripts/build.sh)"; echo "0 passed, 1 failed"; exit 1; }
 
 recorder="$out/librecorder.so"
-if [[ ! -f $recorder || $here/recorder.c -nt $recorder || $here/../native/canonical_path.h -nt $recorder ]]; then
-  "${CC:-gcc}" -shared -fPIC -O2 -Wall -Wextra -Werror -o "$recorder.tmp.$$" "$here/recorder.c" -ldl -lpthread
+# One library from recorder.h's files: the log, the path rules and the interposed calls by kind.
+recorder_sources=("$here"/recorder_log.c "$here"/recorder_path.c "$here"/recorder_open.c "$here"/recorder_data.c "$here"/recorder_names.c)
+stale=0
+[[ -f $recorder ]] || stale=1
+for f in "${recorder_sources[@]}" "$here/recorder.h" "$here/../native/canonical_path.h"; do
+  [[ $f -nt $recorder ]] && stale=1
+done
+if [[ $stale == 1 ]]; then
+  "${CC:-gcc}" -shared -fPIC -O2 -Wall -Wextra -Werror -o "$recorder.tmp.$$" "${recorder_sources[@]}" -ldl -lpthread
   mv -f "$recorder.tmp.$$" "$recorder"
 fi
 shim="$("$repo/tests/native/build.sh")"

@@ -1,6 +1,6 @@
 /*
  * Path rules shared by the LD_PRELOAD libraries of the tests (tests/native/faultshim.c and
- * tests/crash/recorder.c): which folder a call's path lies in, decided on canonical paths, so a
+ * tests/crash/recorder_path.c): which folder a call's path lies in, decided on canonical paths, so a
  * symlinked spelling of a folder matches too. No allocation, no stdio: safe inside interposed calls.
  */
 #ifndef SESSIONAPI_CANONICAL_PATH_H

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SessionApi.Store;
+using SessionApi.Storage.Roots;
+using SessionApi.Storage.Store;
 
 namespace SessionApi.Hosting;
 
@@ -103,7 +104,7 @@ public static class CompanionHost
         if (IsStartupFailure(e))
         {
             // The storage root is locked by another instance or unusable, or the port is taken.
-            return Fail(ExitCodes.StartupError, "cannot start", e);
+            return Fail(ExitCodes.RootInUse, "cannot start", e);
         }
 
         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);

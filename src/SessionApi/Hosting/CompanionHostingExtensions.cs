@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using SessionApi.Security;
-using SessionApi.Store;
+using SessionApi.Storage.Store;
 
 namespace SessionApi.Hosting;
 

@@ -11,6 +11,6 @@ public static class ExitCodes
     /// <summary>Invalid configuration or command line (bad option, non-loopback URL, bad --parent-pid).</summary>
     public const int ConfigurationError = 2;
 
-    /// <summary>The server could not start with valid configuration: storage root locked by another instance or unusable, port taken.</summary>
-    public const int StartupError = 3;
+    /// <summary>The storage root is in use by another instance (its lock is held): do not restart. The launcher reports it as <c>root_in_use</c>.</summary>
+    public const int RootInUse = 3;
 }

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using SessionApi.Foundation;
-using SessionApi.Store;
 
 namespace SessionApi.Hosting;
 

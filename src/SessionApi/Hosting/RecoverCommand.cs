@@ -1,5 +1,11 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using SessionApi.Store;
+using SessionApi.Docs;
+using SessionApi.Storage.Recovery;
+using SessionApi.Storage.Roots;
+using SessionApi.Storage.Setup;
+using SessionApi.Storage.Store;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Hosting;
 
@@ -30,35 +36,30 @@ public static class RecoverCommand
             return ExitCodes.ConfigurationError;
         }
 
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [$"{StorageOptions.SectionName}:{nameof(StorageOptions.Root)}"] = root })
-            .Build();
-        var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddSimpleConsole().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning))
-            .AddSessionStorage(configuration);
-        await using var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<SessionStore>();
         try
         {
-            var report = await store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            await PrintAsync(stdout, store, report).ConfigureAwait(false);
+            var (report, diagnostics) = await OfflineRecovery.RunAsync(
+                root,
+                logging => logging.AddSimpleConsole().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning),
+                CancellationToken.None).ConfigureAwait(false);
+            await PrintAsync(stdout, root, report, diagnostics).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         catch (StorageRootInUseException e)
         {
             await stderr.WriteLineAsync($"SessionApi recover: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.StartupError;
+            return ExitCodes.RootInUse;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Writer.StorageWriteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageWriteException)
         {
             await stderr.WriteLineAsync($"SessionApi recover: recovery stopped: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
     }
 
-    private static async Task PrintAsync(TextWriter stdout, SessionStore store, RecoveryReport report)
+    private static async Task PrintAsync(TextWriter stdout, string root, RecoveryReport report, StoreDiagnostics diagnostics)
     {
-        await stdout.WriteLineAsync($"SessionApi recover: {store.Root}").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"SessionApi recover: {root}").ConfigureAwait(false);
         foreach (var (temp, document) in report.Promoted.OrderBy(p => p.Document, StringComparer.Ordinal))
         {
             await stdout.WriteLineAsync($"promoted     {temp} -> {document}").ConfigureAwait(false);
@@ -66,7 +67,7 @@ public static class RecoverCommand
 
         foreach (var file in report.Quarantined.OrderBy(q => q.OriginalName, StringComparer.Ordinal))
         {
-            await stdout.WriteLineAsync($"quarantined  {file.OriginalName} -> {Quarantine.FolderName}/{file.Name}: {file.Reason}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"quarantined  {file.OriginalName} -> {RecoveryReport.QuarantineFolderName}/{file.Name}: {file.Reason}").ConfigureAwait(false);
         }
 
         foreach (var (temp, reason) in report.Deferred.OrderBy(d => d.Temp, StringComparer.Ordinal))
@@ -79,9 +80,8 @@ public static class RecoverCommand
             await stdout.WriteLineAsync($"removed      {temp}: same bytes as its document").ConfigureAwait(false);
         }
 
-        var diagnostics = store.GetDiagnostics();
         await stdout.WriteLineAsync(
-            $"{report.Sessions} sessions; {report.Promoted.Count} promoted, {report.Quarantined.Count} quarantined, {report.RemovedDuplicates.Count} duplicates removed; write mode {diagnostics.WriteMode}").ConfigureAwait(false);
+            $"{report.Sessions} sessions; {report.Promoted.Count} promoted, {report.Quarantined.Count} quarantined, {report.RemovedDuplicates.Count} duplicates removed; write mode {JsonSerializer.Serialize(diagnostics.WriteMode, ApiJsonContext.Default.WriteMode).Trim('"')}").ConfigureAwait(false);
     }
 
     private static string? ParseRoot(string[] args)

@@ -3,7 +3,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using SessionApi.Api;
+using SessionApi.HttpEdge;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Security;
 
@@ -54,7 +55,7 @@ internal sealed class BearerTokenAuthenticationHandler(
         Response.Headers[HeaderNames.WWWAuthenticate] = presented ? "Bearer error=\"invalid_token\"" : "Bearer";
         await Problems.Result(
                 StatusCodes.Status401Unauthorized,
-                ProblemCodes.Unauthorized,
+                ProblemCode.Unauthorized,
                 presented
                     ? "The bearer token is missing or not valid."
                     : "This endpoint needs 'Authorization: Bearer <token>' (the token the server was started with).")
@@ -62,6 +63,6 @@ internal sealed class BearerTokenAuthenticationHandler(
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        await Problems.Result(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Not allowed.")
+        await Problems.Result(StatusCodes.Status403Forbidden, ProblemCode.Forbidden, "Not allowed.")
             .ExecuteAsync(Context).ConfigureAwait(false);
 }

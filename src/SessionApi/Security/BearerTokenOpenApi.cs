@@ -2,13 +2,12 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using SessionApi.Api;
 
 namespace SessionApi.Security;
 
 /// <summary>
-/// Declares the bearer token in the OpenAPI document: the security scheme, and on every operation
-/// that needs it the requirement and the 401 answer. Lives with the authentication it describes, so
+/// Declares the bearer token in the OpenAPI document: the security scheme, on every operation that
+/// needs it the requirement and the 401 answer, and on the public ones an empty requirement list. Lives with the authentication it describes, so
 /// the API folder knows nothing of how requests are authenticated.
 /// </summary>
 internal static class BearerTokenOpenApi
@@ -36,6 +35,8 @@ internal static class BearerTokenOpenApi
     {
         if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
         {
+            // Public: an explicitly empty requirement list says "no token", rather than leaving it unsaid.
+            operation.Security = [];
             return Task.CompletedTask;
         }
 

@@ -1,5 +1,5 @@
 using Microsoft.Net.Http.Headers;
-using SessionApi.Api;
+using SessionApi.Features.Events;
 
 namespace SessionApi.Security;
 

@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using SessionApi.Api;
+using SessionApi.Docs;
+using SessionApi.HttpEdge;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Security;
 
@@ -118,7 +120,7 @@ public static class CompanionSecurityExtensions
                 Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        await Problems.Result(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests; retry later.")
+        await Problems.Result(StatusCodes.Status429TooManyRequests, ProblemCode.RateLimited, "Too many requests; retry later.")
             .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
     }
 

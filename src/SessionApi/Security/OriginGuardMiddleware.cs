@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using SessionApi.Api;
+using SessionApi.HttpEdge;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Security;
 
@@ -28,7 +29,7 @@ internal sealed class OriginGuardMiddleware(RequestDelegate next, IOptionsMonito
         SecurityLog.Refused(logger, context.Request.Method, context.Request.Path, "origin not allowed");
         return Problems.Result(
                 StatusCodes.Status403Forbidden,
-                ProblemCodes.OriginNotAllowed,
+                ProblemCode.OriginNotAllowed,
                 "Requests from this origin are not allowed (Security:AllowedOrigins).")
             .ExecuteAsync(context);
     }

@@ -33,11 +33,11 @@ public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<Api
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Op: o.Value)))
             .ToDictionary(o => o.Op.GetProperty("operationId").GetString()!);
         Assert.Equal(
-            ["deleteSession", "getDiagnostics", "getHealth", "getSession", "getVersion", "listSessions", "listTrash", "listVersions", "putSession", "restoreFromTrash", "restoreVersion", "watch"],
+            ["deleteSession", "getDiagnostics", "getHealth", "getSession", "getVersion", "listSessions", "listTrash", "listVersions", "restoreFromTrash", "restoreVersion", "saveSession", "watchSessions"],
             operations.Keys.Order(StringComparer.Ordinal));
-        Assert.False(operations["getHealth"].Op.TryGetProperty("security", out _));
-        Assert.True(operations["putSession"].Op.TryGetProperty("security", out _));
-        Assert.True(operations["putSession"].Op.GetProperty("responses").TryGetProperty("412", out _));
+        Assert.Equal(0, operations["getHealth"].Op.GetProperty("security").GetArrayLength()); // public: explicitly no token
+        Assert.True(operations["saveSession"].Op.TryGetProperty("security", out _));
+        Assert.True(operations["saveSession"].Op.GetProperty("responses").TryGetProperty("412", out _));
         Assert.True(operations["restoreVersion"].Op.GetProperty("responses").TryGetProperty("412", out _));
         Assert.True(operations["restoreFromTrash"].Op.GetProperty("responses").TryGetProperty("409", out _));
         Assert.True(operations["getVersion"].Op.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _));

@@ -55,7 +55,7 @@ public sealed class SessionApiClientPipelineTests
     public async Task A_get_is_retried_after_a_transient_503_or_a_lost_response()
     {
         var server = new ScriptedServer(
-            _ => Problem(HttpStatusCode.ServiceUnavailable, SessionApiErrorCodes.StorageUnavailable),
+            _ => Problem(HttpStatusCode.ServiceUnavailable, "storage_unavailable"),
             Throws(),
             _ => Document("{\"ok\":true}", "\"e1\""));
         using var services = Services(server);
@@ -63,20 +63,20 @@ public sealed class SessionApiClientPipelineTests
         var document = await services.GetRequiredService<SessionApiClient>().GetSessionAsync("s1");
 
         Assert.Equal("{\"ok\":true}", document.GetJsonString());
-        Assert.Equal("\"e1\"", document.ETag);
+        Assert.Equal("\"e1\"", document.Etag);
         Assert.Equal(3, server.Requests.Count);
     }
 
     [Fact]
     public async Task A_put_is_never_retried_so_its_if_match_cannot_turn_into_a_spurious_412()
     {
-        var server = new ScriptedServer(_ => Problem(HttpStatusCode.ServiceUnavailable, SessionApiErrorCodes.StorageUnavailable));
+        var server = new ScriptedServer(_ => Problem(HttpStatusCode.ServiceUnavailable, "storage_unavailable"));
         using var services = Services(server);
         var client = services.GetRequiredService<SessionApiClient>();
 
-        var e = await Assert.ThrowsAsync<SessionApiException>(() => client.PutSessionAsync("s1", "{}", SaveCondition.IfMatch("\"e1\"")));
+        var e = await Assert.ThrowsAsync<SessionApiException>(() => client.SaveSessionAsync("s1", "{}", ifMatch: "\"e1\""));
         Assert.Equal(503, e.Status);
-        Assert.Equal(SessionApiErrorCodes.StorageUnavailable, e.Code);
+        Assert.Equal(ProblemCode.StorageUnavailable, e.Code);
         Assert.Single(server.Requests);
     }
 
@@ -87,7 +87,7 @@ public sealed class SessionApiClientPipelineTests
         using var services = Services(server);
         var client = services.GetRequiredService<SessionApiClient>();
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.PutSessionAsync("s1", "{}", SaveCondition.IfAbsent));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.SaveSessionAsync("s1", "{}", ifNoneMatch: "*"));
         await Assert.ThrowsAsync<HttpRequestException>(() => client.DeleteSessionAsync("s1", "\"e1\""));
         Assert.Equal([HttpMethod.Put, HttpMethod.Delete], server.Requests.Select(r => r.Method));
     }
@@ -95,14 +95,14 @@ public sealed class SessionApiClientPipelineTests
     [Fact]
     public async Task An_undeclared_status_still_surfaces_its_problem_code()
     {
-        // 429 (the rate limiter) is not in the document for GET /health: the generated code keeps the
-        // body as text and the client still reads the problem out of it. GETs retry 429, so it repeats.
-        var server = new ScriptedServer(_ => Problem(HttpStatusCode.TooManyRequests, SessionApiErrorCodes.RateLimited));
+        // 429 (the rate limiter) is not in the document for GET /diagnostics: the generated code keeps
+        // the body as text and the client still reads the problem out of it. GETs retry 429, so it repeats.
+        var server = new ScriptedServer(_ => Problem(HttpStatusCode.TooManyRequests, "rate_limited"));
         using var services = Services(server);
 
-        var e = await Assert.ThrowsAsync<SessionApiException>(() => services.GetRequiredService<SessionApiClient>().GetHealthAsync());
+        var e = await Assert.ThrowsAsync<SessionApiException>(() => services.GetRequiredService<SessionApiClient>().GetDiagnosticsAsync());
         Assert.Equal(429, e.Status);
-        Assert.Equal(SessionApiErrorCodes.RateLimited, e.Code);
+        Assert.Equal(ProblemCode.RateLimited, e.Code);
         Assert.Equal("scripted", e.Detail);
         Assert.Equal(4, server.Requests.Count);
     }

@@ -64,13 +64,13 @@ public sealed class EventStreamProcessTests : IDisposable
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<SessionApiClient>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var events = client.WatchAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+        await using var events = client.WatchSessionsAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
         ServerProcess? second = null;
         try
         {
             Assert.True(await events.MoveNextAsync());
-            Assert.Equal(StreamResetReason.New, events.Current.Reset?.Reason);
-            await client.PutSessionAsync("before-restart", "{}");
+            Assert.Equal(ResetReason.New, events.Current.Reset?.Reason);
+            await client.SaveSessionAsync("before-restart", "{}");
             Assert.True(await events.MoveNextAsync());
             Assert.Equal("before-restart", events.Current.Saved?.Id);
 
@@ -79,9 +79,9 @@ public sealed class EventStreamProcessTests : IDisposable
             second = await ServerProcess.Start(Token, ["--Storage:Root=" + root.Path, $"--urls=http://127.0.0.1:{url.Port}"]).WaitReadyAsync();
 
             Assert.True(await events.MoveNextAsync());
-            Assert.Equal((SessionEventType.Reset, StreamResetReason.Unknown), (events.Current.Event, events.Current.Reset?.Reason));
+            Assert.Equal((SessionEventType.Reset, ResetReason.Unknown), (events.Current.Event, events.Current.Reset?.Reason));
             Assert.Contains("before-restart", (await client.ListSessionsAsync()).Select(s => s.Id));
-            await client.PutSessionAsync("after-restart", "{}");
+            await client.SaveSessionAsync("after-restart", "{}");
             Assert.True(await events.MoveNextAsync());
             Assert.Equal("after-restart", events.Current.Saved?.Id);
         }

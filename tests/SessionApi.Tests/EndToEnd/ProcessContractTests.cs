@@ -155,36 +155,53 @@ public sealed class ProcessContractTests : IDisposable
     [Fact]
     public async Task Stdin_on_dev_null_does_not_stop_it()
     {
-        await using var server = await ServerProcess.Start(Token, Args(), stdinNull: true).WaitReadyAsync();
-        await Task.Delay(1500);
-        Assert.False(server.HasExited, server.Stderr);
+        // The watcher's decision, logged at start: /dev/null is not watched (end of input there means nothing).
+        await using var server = await ServerProcess.Start(Token, Args(StdinWatcherDebug), stdinNull: true).WaitReadyAsync();
+        Assert.Contains("Standard input not watched (stdin is not a pipe)", await StdinWatcherDecisionAsync(server), StringComparison.Ordinal);
         using var client = server.Client(Token);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        Assert.False(server.HasExited, server.Stderr);
     }
 
     [Fact]
     public async Task Stdin_watch_can_be_switched_off()
     {
-        await using var server = await ServerProcess.Start(Token, Args("--Hosting:ShutdownOnStdinClose=Off")).WaitReadyAsync();
+        // Off: nothing reads stdin, so closing it cannot be noticed; the watcher says so at start.
+        await using var server = await ServerProcess.Start(Token, Args("--Hosting:ShutdownOnStdinClose=Off", StdinWatcherDebug)).WaitReadyAsync();
+        Assert.Contains("Standard input not watched (disabled by configuration)", await StdinWatcherDecisionAsync(server), StringComparison.Ordinal);
         server.StandardInput.Close();
-        await Task.Delay(1500);
+        using var client = server.Client(Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
         Assert.False(server.HasExited, server.Stderr);
     }
+
+    /// <summary>The stdin watcher logs whether it watches at Debug level.</summary>
+    private const string StdinWatcherDebug = "--Logging:LogLevel:SessionApi.Hosting.StdinWatcher=Debug";
+
+    /// <summary>The line in which the stdin watcher says, at start, whether it watches.</summary>
+    private static Task<string> StdinWatcherDecisionAsync(ServerProcess server) =>
+        server.WaitForStderrAsync(
+            line => line.Contains("Standard input not watched", StringComparison.Ordinal) || line.Contains("Watching standard input", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task Sigterm_while_a_slow_save_streams_lets_the_save_complete()
     {
         await using var server = await ServerProcess.Start(Token, Args()).WaitReadyAsync();
         using var client = server.Client(Token);
-        var body = new SlowJsonContent(chunks: 12, delay: TimeSpan.FromMilliseconds(250));
+        var body = new HeldJsonContent(chunks: 12);
         var save = client.PutAsync("/sessions/in-flight", body);
         await body.FirstChunkSent.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // Let the server parse the headers and enter the handler: a request Kestrel has not begun is
-        // not "in flight" and may be refused at shutdown, which is not what this test is about.
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        // The request is in the handler once the store has taken the session's lock and created the
+        // save's temp file, which the first chunk streams into: a request Kestrel has not begun is not
+        // "in flight" and may be refused at shutdown, which is not what this test is about.
+        await Eventually.HoldsAsync(() => Directory.EnumerateFiles(root.Path, "in-flight.json.*.tmp").Any(), "the save never reached the store");
 
+        // SIGTERM, and the rest of the body only once the server says it is shutting down.
         server.Signal("TERM");
+        await server.WaitForStderrAsync("Application is shutting down", TimeSpan.FromSeconds(30));
+        body.SendTheRest();
         var response = await save;
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -212,17 +229,19 @@ public sealed class ProcessContractTests : IDisposable
 
     public void Dispose() => root.Dispose();
 
-    /// <summary>A JSON body sent in chunks with pauses: a save that is still streaming when SIGTERM arrives.</summary>
-    private sealed class SlowJsonContent : HttpContent
+    /// <summary>
+    /// A JSON body sent in chunks: the first one, then nothing until <see cref="SendTheRest"/>, so the
+    /// save is still streaming when SIGTERM arrives.
+    /// </summary>
+    private sealed class HeldJsonContent : HttpContent
     {
         private readonly int chunks;
-        private readonly TimeSpan delay;
         private readonly TaskCompletionSource firstChunkSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource rest = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public SlowJsonContent(int chunks, TimeSpan delay)
+        public HeldJsonContent(int chunks)
         {
             this.chunks = chunks;
-            this.delay = delay;
             Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             Text = "{\"chunks\":[" + string.Join(',', Enumerable.Range(0, chunks).Select(i => $"{{\"n\":{i},\"pad\":\"{new string('x', 100)}\"}}")) + "]}";
         }
@@ -230,6 +249,8 @@ public sealed class ProcessContractTests : IDisposable
         public string Text { get; }
 
         public Task FirstChunkSent => firstChunkSent.Task;
+
+        public void SendTheRest() => rest.TrySetResult();
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
@@ -240,7 +261,7 @@ public sealed class ProcessContractTests : IDisposable
                 await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(size, bytes.Length - offset)));
                 await stream.FlushAsync();
                 firstChunkSent.TrySetResult();
-                await Task.Delay(delay);
+                await rest.Task;
             }
         }
 

@@ -14,6 +14,8 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly List<string> stdoutLines = [];
     private readonly List<string> stderrLines = [];
     private readonly TaskCompletionSource<string?> firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> stderrWaiters = [];
+    private bool stderrEnded;
 
     private ServerProcess(Process process)
     {
@@ -35,11 +37,32 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is not null)
+            List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> done;
+            lock (stderrLines)
             {
-                lock (stderrLines)
+                if (e.Data is null)
+                {
+                    stderrEnded = true;
+                    done = [.. stderrWaiters];
+                    stderrWaiters.Clear();
+                }
+                else
                 {
                     stderrLines.Add(e.Data);
+                    done = stderrWaiters.FindAll(w => w.Match(e.Data));
+                    stderrWaiters.RemoveAll(done.Contains);
+                }
+            }
+
+            foreach (var (_, found) in done)
+            {
+                if (e.Data is null)
+                {
+                    found.TrySetException(new InvalidOperationException("the server's stderr ended"));
+                }
+                else
+                {
+                    found.TrySetResult(e.Data);
                 }
             }
         };
@@ -145,6 +168,39 @@ public sealed class ServerProcess : IAsyncDisposable
         Ready = JsonDocument.Parse(line).RootElement.Clone();
         return this;
     }
+
+    /// <summary>The first line of stderr (so far or to come) that <paramref name="match"/> accepts; fails when stderr ends first or after <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        TaskCompletionSource<string> found = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (stderrLines)
+        {
+            if (stderrLines.Find(line => match(line)) is { } line)
+            {
+                return line;
+            }
+
+            if (stderrEnded)
+            {
+                Assert.Fail("the line was not on the server's stderr: " + string.Join('\n', stderrLines));
+            }
+
+            stderrWaiters.Add((match, found));
+        }
+
+        try
+        {
+            return await found.Task.WaitAsync(timeout);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            Assert.Fail($"the line was not on the server's stderr ({e.Message}): {Stderr}");
+            throw;
+        }
+    }
+
+    public Task<string> WaitForStderrAsync(string text, TimeSpan timeout) =>
+        WaitForStderrAsync(line => line.Contains(text, StringComparison.Ordinal), timeout);
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SessionApi.Tests.Support;
 
 namespace SessionApi.Tests.History;
@@ -8,10 +10,17 @@ namespace SessionApi.Tests.History;
 /// <summary>Every row of the versions and trash contract, through the real store and writer.</summary>
 public sealed class HistoryApiTests(HistoryApiTests.Factory factory) : IClassFixture<HistoryApiTests.Factory>
 {
-    /// <summary>No merge window, so each save in a test keeps its own version.</summary>
+    /// <summary>
+    /// No merge window, so each save in a test keeps its own version. The app's clock is a fake one,
+    /// moved on only by the tests: the trash dates a delete by it (a version is dated by its file).
+    /// </summary>
     public sealed class Factory : ApiFactory
     {
+        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["History:MergeWindow"] = "00:00:00" };
+
+        protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Time);
     }
 
     private readonly HttpClient client = factory.Authorized();
@@ -125,7 +134,7 @@ public sealed class HistoryApiTests(HistoryApiTests.Factory factory) : IClassFix
         var trashed = Assert.Single(await ListTrashAsync(), t => t.GetProperty("id").GetString() == id);
         Assert.Equal(etag, trashed.GetProperty("etag").GetString());
         Assert.Equal(Encoding.UTF8.GetByteCount(document), trashed.GetProperty("size").GetInt64());
-        Assert.True(trashed.GetProperty("deletedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.Equal(factory.Time.GetUtcNow().ToUnixTimeMilliseconds(), trashed.GetProperty("deletedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
         Assert.Single(Directory.GetFiles(Path.Combine(factory.Root, ".trash", id)));
         Assert.DoesNotContain(id + ".json", Directory.GetFiles(factory.Root).Select(Path.GetFileName));
 
@@ -153,7 +162,7 @@ public sealed class HistoryApiTests(HistoryApiTests.Factory factory) : IClassFix
         await PutAsync(a, "{}");
         await PutAsync(b, "{}");
         await client.DeleteAsync($"/sessions/{a}");
-        await Task.Delay(5);
+        factory.Time.Advance(TimeSpan.FromSeconds(1));
         await client.DeleteAsync($"/sessions/{b}");
         var ids = (await ListTrashAsync()).Select(t => t.GetProperty("id").GetString()).Where(i => i == a || i == b).ToList();
         Assert.Equal([b, a], ids);

@@ -1,17 +1,18 @@
 using System.Diagnostics;
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.Simmy;
-using SessionApi.Store;
+using SessionApi.Storage.History;
+using SessionApi.Storage.Sessions;
+using SessionApi.Storage.Store;
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-using SessionApi.Writer;
-
+using static SessionApi.Tests.Support.HistoryDocuments;
 using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.History;
 
-/// <summary>Versions and trash in the store: retention, the merge window, the index rebuilt from file names, links and copies, recovery.</summary>
+/// <summary>Versions and trash in the store: the index rebuilt from file names, recovery, links and copies.</summary>
 public sealed class HistoryStoreTests : IDisposable
 {
     private static readonly HistoryOptions EverySave = new() { MergeWindow = TimeSpan.Zero };
@@ -25,140 +26,7 @@ public sealed class HistoryStoreTests : IDisposable
         root.Dispose();
     }
 
-    private static string Doc(int n, int padding = 0) => $"{{\"n\":{n},\"pad\":\"{new string('x', padding)}\"}}";
-
-    private static async Task Save(SessionStore store, string id, string json) =>
-        Assert.NotEqual(SaveOutcome.PreconditionFailed, (await store.SaveAsync(Id(id), Bodies.Of(json), Precondition.None, default)).Outcome);
-
-    private string VersionPath(string id, SessionVersion version) => Path.Combine(root.Path, ".history", id, version.Version + ".json");
-
-    [Fact]
-    public async Task Saves_within_the_merge_window_replace_the_newest_version_instead_of_adding_one()
-    {
-        using var store = harness.CreateStore(root.Path, history: new HistoryOptions { MergeWindow = TimeSpan.FromHours(1) });
-        await store.OpenAsync(default);
-        for (var n = 1; n <= 5; n++)
-        {
-            await Save(store, "a", Doc(n));
-        }
-
-        // One run of saves inside the window: the newest document it replaced is the one version.
-        await store.WhenHistoryPrunedAsync();
-        var version = Assert.Single(store.ListVersions(Id("a"))!);
-        Assert.Equal(Doc(4), File.ReadAllText(VersionPath("a", version)));
-        Assert.Single(Directory.GetFiles(Path.Combine(root.Path, ".history", "a")));
-    }
-
-    [Fact]
-    public async Task A_bad_save_inside_the_merge_window_cannot_merge_away_the_good_version_before_it()
-    {
-        using var store = harness.CreateStore(root.Path, history: new HistoryOptions { MergeWindow = TimeSpan.FromHours(1) });
-        await store.OpenAsync(default);
-        await Save(store, "a", Doc(1, 100));
-        await Save(store, "a", Doc(2, 5000)); // the long conversation
-        await Save(store, "a", "{}"); // the app's bad save
-        await Save(store, "a", "{\"n\":0}"); // and the next save, seconds later
-
-        // The good document became a version when the bad save replaced it, and the bad one (smaller)
-        // did not replace it in turn: it was added.
-        var versions = store.ListVersions(Id("a"))!.Select(v => File.ReadAllText(VersionPath("a", v))).ToList();
-        Assert.Equal(["{}", Doc(2, 5000)], versions);
-    }
-
-    [Fact]
-    public async Task Without_a_merge_window_every_replace_adds_a_version_up_to_max_versions_oldest_pruned_first()
-    {
-        using var store = harness.CreateStore(root.Path, history: new HistoryOptions { MergeWindow = TimeSpan.Zero, MaxVersions = 3 });
-        await store.OpenAsync(default);
-        for (var n = 1; n <= 6; n++)
-        {
-            await Save(store, "a", Doc(n)); // no pause: versions within one clock tick keep their order
-        }
-
-        await store.WhenHistoryPrunedAsync();
-        var versions = store.ListVersions(Id("a"))!;
-        Assert.Equal([Doc(5), Doc(4), Doc(3)], versions.Select(v => File.ReadAllText(VersionPath("a", v))));
-        Assert.Equal(3, Directory.GetFiles(Path.Combine(root.Path, ".history", "a")).Length);
-        Assert.Equal(Doc(6), File.ReadAllText(root.File("a.json")));
-    }
-
-    [Fact]
-    public async Task Bytes_per_session_are_capped_but_the_newest_version_stays_even_when_larger()
-    {
-        using var store = harness.CreateStore(root.Path, history: new HistoryOptions { MergeWindow = TimeSpan.Zero, MaxBytesPerSession = 2500 });
-        await store.OpenAsync(default);
-        for (var n = 1; n <= 5; n++)
-        {
-            await Save(store, "a", Doc(n, 1000));
-        }
-
-        Assert.Equal(2, store.ListVersions(Id("a"))!.Count);
-
-        await Save(store, "a", Doc(6, 5000));
-        await Save(store, "a", Doc(7));
-        var newest = Assert.Single(store.ListVersions(Id("a"))!);
-        Assert.Equal(Doc(6, 5000), File.ReadAllText(VersionPath("a", newest)));
-    }
-
-    [Fact]
-    public async Task The_total_limit_prunes_the_oldest_versions_across_sessions_and_never_a_current_document()
-    {
-        using var store = harness.CreateStore(root.Path, history: new HistoryOptions { MergeWindow = TimeSpan.Zero, MaxTotalBytes = 3500 });
-        await store.OpenAsync(default);
-        // A version is dated by its document's modification time, which the kernel keeps at a coarse
-        // clock tick: the pauses keep "oldest" unambiguous.
-        await Save(store, "old", Doc(1, 1000));
-        await Task.Delay(20);
-        await Save(store, "old", Doc(2, 1000));
-        await Task.Delay(20);
-        await Save(store, "old", Doc(3, 1000));
-        await Task.Delay(20);
-        foreach (var n in new[] { 1, 2, 3 })
-        {
-            await Save(store, "new", Doc(n, 1000));
-            await Task.Delay(20);
-        }
-
-        // Four versions of ~1 KB each were kept; the total allows three: the oldest one (old's first) went.
-        var old = store.ListVersions(Id("old"))!;
-        Assert.Equal([Doc(2, 1000)], old.Select(v => File.ReadAllText(VersionPath("old", v))));
-        Assert.Equal(2, store.ListVersions(Id("new"))!.Count);
-        Assert.Equal(Doc(3, 1000), File.ReadAllText(root.File("old.json")));
-        Assert.Equal(Doc(3, 1000), File.ReadAllText(root.File("new.json")));
-        var diagnostics = store.GetHistoryDiagnostics();
-        Assert.Equal(3, diagnostics.Versions);
-        Assert.True(diagnostics.VersionBytes <= 3500);
-    }
-
-    [Fact]
-    public async Task Trash_entries_older_than_the_retention_are_pruned()
-    {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var store = harness.CreateStore(root.Path, trash: new TrashOptions { Retention = TimeSpan.FromDays(30) }, time: time);
-        await store.OpenAsync(default);
-        await Save(store, "a", Doc(1));
-        await Save(store, "b", Doc(2));
-        Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync(Id("a"), Precondition.None, default));
-        time.Advance(TimeSpan.FromDays(31));
-        Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync(Id("b"), Precondition.None, default));
-
-        Assert.Equal(["b"], store.ListTrash().Select(t => t.Id));
-        await store.WhenHistoryPrunedAsync();
-        Assert.False(Directory.Exists(Path.Combine(root.Path, ".trash", "a")) && Directory.GetFiles(Path.Combine(root.Path, ".trash", "a")).Length > 0);
-    }
-
-    [Fact]
-    public async Task History_off_keeps_no_version_but_a_delete_still_goes_to_the_trash()
-    {
-        using var store = harness.CreateStore(root.Path, history: new HistoryOptions { Enabled = false });
-        await store.OpenAsync(default);
-        await Save(store, "a", Doc(1));
-        await Save(store, "a", Doc(2));
-        Assert.Empty(store.ListVersions(Id("a"))!);
-        Assert.False(Directory.Exists(Path.Combine(root.Path, ".history")));
-        await store.DeleteAsync(Id("a"), Precondition.None, default);
-        Assert.Single(store.ListTrash());
-    }
+    private string VersionPath(string id, SessionVersion version) => VersionFile(root.Path, id, version);
 
     [Fact]
     public async Task Listing_fifty_versions_after_a_restart_reads_no_document()
@@ -186,8 +54,9 @@ public sealed class HistoryStoreTests : IDisposable
         }
 
         using var reopened = harness.CreateStore(root.Path, history: EverySave);
+        var history = WriterHarness.CreateHistory(reopened);
         await reopened.OpenAsync(default);
-        var listed = reopened.ListVersions(Id("a"))!;
+        var listed = history.ListVersions(Id("a"))!;
         Assert.Equal(50, listed.Count);
         Assert.All(listed, v => Assert.Equal(expected[v.Version], v.ETag));
         Assert.Equal(listed.OrderByDescending(v => v.SavedAt).ThenByDescending(v => v.Version, StringComparer.Ordinal), listed);
@@ -208,10 +77,11 @@ public sealed class HistoryStoreTests : IDisposable
         await File.WriteAllTextAsync(root.File("a.json"), Doc(9));
 
         using var store = harness.CreateStore(root.Path);
+        var history = WriterHarness.CreateHistory(store);
         await store.OpenAsync(default);
 
         Assert.Equal(complete, await File.ReadAllBytesAsync(Path.Combine(folder, finished + ".json")));
-        Assert.Equal([untouched, finished], store.ListVersions(Id("a"))!.Select(v => v.Version));
+        Assert.Equal([untouched, finished], history.ListVersions(Id("a"))!.Select(v => v.Version));
         Assert.Single(store.GetDiagnostics().Quarantined, q => q.OriginalName == torn + ".json.ba9876543210.tmp");
         Assert.Equal(["a.json"], root.Files());
         Assert.Equal(["a"], store.List().Select(s => s.Id));
@@ -228,13 +98,14 @@ public sealed class HistoryStoreTests : IDisposable
         await File.WriteAllTextAsync(root.File("a.json.0123456789ab.tmp"), Doc(2));
 
         using var store = harness.CreateStore(root.Path);
+        var history = WriterHarness.CreateHistory(store);
         var report = await store.OpenAsync(default);
 
         Assert.Single(report.Promoted);
         Assert.Equal(Doc(2), File.ReadAllText(root.File("a.json")));
-        var version = Assert.Single(store.ListVersions(Id("a"))!);
+        var version = Assert.Single(history.ListVersions(Id("a"))!);
         Assert.Equal(Doc(1), File.ReadAllText(VersionPath("a", version)));
-        Assert.Equal(1, store.GetHistoryDiagnostics().Versions);
+        Assert.Equal(1, history.GetHistoryDiagnostics().Versions);
     }
 
     [SkippableFact]
@@ -242,11 +113,11 @@ public sealed class HistoryStoreTests : IDisposable
     {
         // kill -9 between linking the version and the rename, and the next start finds renames refused.
         using var refusing = new TempRoot(RealFaults.ExdevParent);
-        var history = Directory.CreateDirectory(Path.Combine(refusing.Path, ".history", "a")).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(refusing.Path, ".history", "a")).FullName;
         await File.WriteAllTextAsync(refusing.File("a.json"), Doc(1, 300));
         File.SetLastWriteTimeUtc(refusing.File("a.json"), DateTime.UtcNow.AddMinutes(-1));
         var (_, hash) = FileHashing.HashFile(refusing.File("a.json"));
-        var name = Path.Combine(history, $"{File.GetLastWriteTimeUtc(refusing.File("a.json")):yyyyMMdd't'HHmmssfff'z'}-{Convert.ToHexStringLower(hash)}.json");
+        var name = Path.Combine(folder, $"{File.GetLastWriteTimeUtc(refusing.File("a.json")):yyyyMMdd't'HHmmssfff'z'}-{Convert.ToHexStringLower(hash)}.json");
         var ln = new ProcessStartInfo("ln", [refusing.File("a.json"), name]);
         ln.Environment.Remove("LD_PRELOAD"); // the link was made while the root still allowed it
         using (var linking = Process.Start(ln)!)
@@ -259,12 +130,13 @@ public sealed class HistoryStoreTests : IDisposable
         await File.WriteAllTextAsync(refusing.File("a.json.0123456789ab.tmp"), Doc(2));
 
         using var store = harness.CreateStore(refusing.Path);
+        var history = WriterHarness.CreateHistory(store);
         await store.OpenAsync(default);
 
         Assert.Equal(WriteMode.VerifiedCopy, harness.Writer.CurrentMode);
         Assert.Equal(Doc(2), File.ReadAllText(refusing.File("a.json")));
-        var version = Assert.Single(store.ListVersions(Id("a"))!);
-        Assert.Equal(Doc(1, 300), File.ReadAllText(Path.Combine(history, version.Version + ".json")));
+        var version = Assert.Single(history.ListVersions(Id("a"))!);
+        Assert.Equal(Doc(1, 300), File.ReadAllText(Path.Combine(folder, version.Version + ".json")));
     }
 
     [SkippableFact]
@@ -272,12 +144,13 @@ public sealed class HistoryStoreTests : IDisposable
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "inode numbers are read with stat(1)");
         using var store = harness.CreateStore(root.Path, history: EverySave);
+        var history = WriterHarness.CreateHistory(store);
         await store.OpenAsync(default);
         await Save(store, "a", Doc(1));
         var inode = Inode(root.File("a.json"));
         await Save(store, "a", Doc(2));
 
-        var version = Assert.Single(store.ListVersions(Id("a"))!);
+        var version = Assert.Single(history.ListVersions(Id("a"))!);
         Assert.Equal(inode, Inode(VersionPath("a", version)));
         Assert.Equal(Doc(1), File.ReadAllText(VersionPath("a", version)));
     }
@@ -295,6 +168,7 @@ public sealed class HistoryStoreTests : IDisposable
             FaultGenerator = new Polly.Simmy.Fault.FaultGenerator().AddException(() => new IOException("injected Win32 error 17", unchecked((int)0x80070011))),
         }));
         using var store = chaotic.CreateStore(root.Path, history: EverySave);
+        var history = WriterHarness.CreateHistory(store);
         await store.OpenAsync(default);
         await Save(store, "a", Doc(1, 500));
         refuse = true;
@@ -302,7 +176,7 @@ public sealed class HistoryStoreTests : IDisposable
 
         Assert.Equal(WriteMode.VerifiedCopy, chaotic.Writer.CurrentMode);
         Assert.Equal(Doc(2), File.ReadAllText(root.File("a.json")));
-        var version = Assert.Single(store.ListVersions(Id("a"))!);
+        var version = Assert.Single(history.ListVersions(Id("a"))!);
         Assert.Equal(Doc(1, 500), File.ReadAllText(VersionPath("a", version)));
         Assert.Single(Directory.GetFiles(Path.Combine(root.Path, ".history", "a")));
     }
@@ -312,24 +186,25 @@ public sealed class HistoryStoreTests : IDisposable
     {
         using var refusing = new TempRoot(RealFaults.ExdevParent);
         using var store = harness.CreateStore(refusing.Path, history: EverySave);
+        var history = WriterHarness.CreateHistory(store);
         await store.OpenAsync(default);
         await Save(store, "a", Doc(1, 2000));
         await Save(store, "a", Doc(2));
         await Save(store, "a", Doc(3));
         Assert.Equal(WriteMode.VerifiedCopy, harness.Writer.CurrentMode);
 
-        var versions = store.ListVersions(Id("a"))!;
+        var versions = history.ListVersions(Id("a"))!;
         Assert.Equal([Doc(2), Doc(1, 2000)], versions.Select(v => File.ReadAllText(Path.Combine(refusing.Path, ".history", "a", v.Version + ".json"))));
 
-        var restored = await store.RestoreVersionAsync(Id("a"), versions[1].Version, Precondition.None, default);
+        var restored = await history.RestoreVersionAsync(Id("a"), versions[1].Version, Precondition.None, default);
         Assert.Equal(RestoreOutcome.Replaced, restored.Outcome);
         Assert.Equal(Doc(1, 2000), File.ReadAllText(refusing.File("a.json")));
 
         Assert.Equal(DeleteResult.Deleted, await store.DeleteAsync(Id("a"), Precondition.None, default));
         Assert.False(File.Exists(refusing.File("a.json")));
-        Assert.Equal(RestoreOutcome.Created, (await store.RestoreFromTrashAsync(Id("a"), default)).Outcome);
+        Assert.Equal(RestoreOutcome.Created, (await history.RestoreFromTrashAsync(Id("a"), default)).Outcome);
         Assert.Equal(Doc(1, 2000), File.ReadAllText(refusing.File("a.json")));
-        Assert.Empty(store.ListTrash());
+        Assert.Empty(history.ListTrash());
         Assert.Empty(Directory.EnumerateFiles(refusing.Path, "*.tmp", SearchOption.AllDirectories));
     }
 

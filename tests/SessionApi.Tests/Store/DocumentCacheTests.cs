@@ -1,5 +1,5 @@
-using SessionApi.Store;
 
+using SessionApi.Storage.Store;
 using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.Store;

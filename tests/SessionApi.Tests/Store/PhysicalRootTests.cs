@@ -1,6 +1,5 @@
-using SessionApi.Store;
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-using SessionApi.Writer;
 
 namespace SessionApi.Tests.Store;
 

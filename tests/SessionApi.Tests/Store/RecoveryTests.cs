@@ -1,8 +1,9 @@
+
 using System.Text;
 using SessionApi.Hosting;
-using SessionApi.Store;
+using SessionApi.Storage.Store;
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-
 using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.Store;
@@ -200,7 +201,7 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal("{\"v\":\"new\"}", await File.ReadAllTextAsync(exdevRoot.File("local_x.json")));
         Assert.Equal("{\"v\":\"y\"}", await File.ReadAllTextAsync(exdevRoot.File("local_y.json")));
         Assert.Equal(["local_x.json", "local_y.json"], exdevRoot.Files());
-        Assert.Equal("verified-copy", store.GetDiagnostics().WriteMode);
+        Assert.Equal(WriteMode.VerifiedCopy, store.GetDiagnostics().WriteMode);
     }
 
     public void Dispose()

@@ -1,7 +1,8 @@
-using System.Text;
-using SessionApi.Store;
-using SessionApi.Tests.Support;
 
+using System.Text;
+using SessionApi.Storage.Sessions;
+using SessionApi.Storage.Store;
+using SessionApi.Tests.Support;
 using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.Store;
@@ -69,22 +70,27 @@ public sealed class SessionReadTests : IDisposable
         var store = await OpenAsync(readCacheBytes: 0);
         await SaveAsync(store, "s", "{\"v\":1}");
         var gate = new TaskCompletionSource();
-        var inFlight = store.SaveAsync(Id("s"), new GatedStream(Encoding.UTF8.GetBytes("{\"v\":2}"), gate.Task), Precondition.None, default);
+        var body = new GatedStream(Encoding.UTF8.GetBytes("{\"v\":2}"), gate.Task);
+        var inFlight = store.SaveAsync(Id("s"), body, Precondition.None, default);
+        await body.ReadStarted; // the save holds the session's lock
 
+        // Without the lock a read is synchronous (index, then file): still running when the call
+        // returns means it waits for the lock, and what it returns is the save's version, not v1.
         var read = store.ReadAsync(Id("s"), default);
-        await Task.Delay(50);
-        Assert.False(read.IsCompleted);
+        Assert.False(read.IsCompleted, "a read did not wait for the save in flight");
 
         gate.SetResult();
-        await inFlight;
-        Assert.Equal("{\"v\":2}", Encoding.UTF8.GetString((await read)!.Content!));
+        var saved = await inFlight;
+        var result = (await read)!;
+        Assert.Equal("{\"v\":2}", Encoding.UTF8.GetString(result.Content!));
+        Assert.Equal(saved.Session!.ETag, result.Session.ETag);
     }
 
     [Fact]
     public async Task Documents_over_64_KiB_stream_under_the_session_lock_and_are_not_cached()
     {
         var store = await OpenAsync();
-        var big = Bodies.Session(SessionStore.WholeReadLimit + 10_000);
+        var big = Bodies.Session(SessionReader.WholeReadLimit + 10_000);
         await store.SaveAsync(Id("big"), new MemoryStream(big), Precondition.None, default);
 
         var read = (await store.ReadAsync(Id("big"), default))!;
@@ -96,12 +102,16 @@ public sealed class SessionReadTests : IDisposable
             Assert.Equal(big, copy.ToArray());
         }
 
-        // The lease holds the lock: a save of the same session waits until it is disposed.
-        var save = store.SaveAsync(Id("big"), Bodies.Of("{}"), Precondition.None, default);
-        await Task.Delay(50);
+        // The lease holds the lock: a save of the same session waits until it is disposed. A save
+        // that gets the lock reads its body at once, in the call (the store stages before its first
+        // wait): a body not read when the call returns is a save waiting for the lock.
+        var body = new GatedStream(Encoding.UTF8.GetBytes("{}"), Task.CompletedTask);
+        var save = store.SaveAsync(Id("big"), body, Precondition.None, default);
+        Assert.False(body.ReadStarted.IsCompleted, "a save got the session's lock while a streamed read held it");
         Assert.False(save.IsCompleted);
         await lease.DisposeAsync();
         await save;
+        Assert.True(body.ReadStarted.IsCompleted);
 
         Assert.Equal("{}", Encoding.UTF8.GetString((await store.ReadAsync(Id("big"), default))!.Content!));
     }

@@ -1,10 +1,12 @@
+
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SessionApi.Store;
+using SessionApi.Storage.Roots;
+using SessionApi.Storage.Sessions;
+using SessionApi.Storage.Store;
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-using SessionApi.Writer;
-
 using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.Store;
@@ -87,13 +89,18 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
     {
         // A body that blocks until released holds one id's lock; another id must still save meanwhile.
         var gate = new TaskCompletionSource();
-        var blocked = store.SaveAsync(Id("slow"), new GatedStream(Encoding.UTF8.GetBytes("{\"v\":1}"), gate.Task), Precondition.None, default);
+        var slowBody = new GatedStream(Encoding.UTF8.GetBytes("{\"v\":1}"), gate.Task);
+        var blocked = store.SaveAsync(Id("slow"), slowBody, Precondition.None, default);
+        await slowBody.ReadStarted; // it holds the lock of "slow"
 
         var other = await store.SaveAsync(Id("fast"), Bodies.Of("{\"v\":2}"), Precondition.None, default).WaitAsync(TimeSpan.FromSeconds(10));
-        var sameId = store.SaveAsync(Id("slow"), Bodies.Of("{\"v\":3}"), Precondition.None, default);
-        await Task.Delay(100);
+
+        // A save that gets its lock reads its body in the call: one not read when the call returns waits for the lock.
+        var sameIdBody = new GatedStream(Encoding.UTF8.GetBytes("{\"v\":3}"), Task.CompletedTask);
+        var sameId = store.SaveAsync(Id("slow"), sameIdBody, Precondition.None, default);
 
         Assert.Equal(SaveOutcome.Created, other.Outcome);
+        Assert.False(sameIdBody.ReadStarted.IsCompleted, "a second save of the same id must wait for the first");
         Assert.False(sameId.IsCompleted, "a second save of the same id must wait for the first");
         gate.SetResult();
         Assert.Equal(SaveOutcome.Created, (await blocked).Outcome);
@@ -149,7 +156,7 @@ public sealed class SessionStoreTests : IAsyncLifetime, IDisposable
 
         var diagnostics = store.GetDiagnostics();
 
-        Assert.Equal("atomic-rename", diagnostics.WriteMode);
+        Assert.Equal(WriteMode.AtomicRename, diagnostics.WriteMode);
         Assert.Equal(1, diagnostics.Counters["saves"]);
         Assert.Equal(1, diagnostics.SessionCount);
         Assert.True(diagnostics.FreeBytes > 0);

@@ -1,4 +1,4 @@
-using SessionApi.Store;
+using SessionApi.Storage.Roots;
 using SessionApi.Tests.Support;
 
 namespace SessionApi.Tests.Store;

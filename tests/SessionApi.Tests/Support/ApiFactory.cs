@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using SessionApi.Hosting;
 using SessionApi.Security;
+using SessionApi.Storage.Roots;
 
 namespace SessionApi.Tests.Support;
 
@@ -39,7 +39,16 @@ public class ApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton(new ApiToken(Token, generated: false)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(new ApiToken(Token, generated: false));
+            ConfigureTestServices(services);
+        });
+    }
+
+    /// <summary>Services a derived fixture replaces or adds (a fake clock, an observed store), after the app's own.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
     }
 
     /// <summary>A client that sends the token.</summary>

@@ -1,4 +1,4 @@
-using SessionApi.Store;
+using SessionApi.Storage.Sessions;
 
 namespace SessionApi.Tests.Support;
 

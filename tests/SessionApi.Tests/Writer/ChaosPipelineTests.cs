@@ -2,8 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.Simmy;
 using Polly.Simmy.Fault;
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-using SessionApi.Writer;
 
 namespace SessionApi.Tests.Writer;
 
@@ -17,7 +17,7 @@ namespace SessionApi.Tests.Writer;
 public sealed class ChaosPipelineTests : IDisposable
 {
     private readonly TempRoot root = new();
-    private readonly FakeTimeProvider time = new();
+    private readonly SignalingTimeProvider time = new();
 
     public static TheoryData<int> TransientWin32Errors => [32, 33, 5];
 
@@ -153,16 +153,19 @@ public sealed class ChaosPipelineTests : IDisposable
 
     public void Dispose() => root.Dispose();
 
-    /// <summary>Moves the fake clock on in small steps until <paramref name="work"/> is done (its delays and timeouts then fire).</summary>
+    /// <summary>
+    /// Moves the fake clock on until <paramref name="work"/> is done: one step fires the retry delay
+    /// the work waits on (the harness's longest delay is the step), then the test waits until the
+    /// work is done or has started its next timer (the next retry delay) before the next step.
+    /// </summary>
     private async Task<T> AdvanceUntilDone<T>(Task<T> work)
     {
         var step = TimeSpan.FromMilliseconds(20);
         while (!work.IsCompleted)
         {
+            var nextWait = time.NextTimerStarted();
             time.Advance(step);
-
-            // Lets the continuations the advance released run; real time plays no part in the outcome.
-            await Task.WhenAny(work, Task.Delay(1));
+            await Task.WhenAny(work, nextWait).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         return await work;

@@ -1,5 +1,5 @@
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-using SessionApi.Writer;
 
 namespace SessionApi.Tests.Writer;
 
@@ -24,13 +24,13 @@ public sealed class DurableWriterTests : IDisposable
     [Theory]
     [InlineData("[1]", DocumentProblem.NotAnObject)]
     [InlineData("{\"a\":", DocumentProblem.Malformed)]
-    public async Task An_invalid_body_leaves_the_previous_document_and_no_temp(string json, DocumentProblem problem)
+    public async Task An_invalid_body_leaves_the_previous_document_and_no_temp(string json, object problem)
     {
         await harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of("{\"v\":1}"), WriterHarness.Limits, default);
 
         var error = await Assert.ThrowsAsync<InvalidDocumentException>(() => harness.Writer.WriteAsync(root.File("a.json"), Bodies.Of(json), WriterHarness.Limits, default));
 
-        Assert.Equal(problem, error.Problem);
+        Assert.Equal((DocumentProblem)problem, error.Problem);
         Assert.Equal("{\"v\":1}", await File.ReadAllTextAsync(root.File("a.json")));
         Assert.Equal(["a.json"], root.Files());
     }

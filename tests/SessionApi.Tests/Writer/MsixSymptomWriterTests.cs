@@ -1,5 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-using SessionApi.Writer;
 
 namespace SessionApi.Tests.Writer;
 
@@ -43,21 +44,31 @@ public sealed class MsixSymptomWriterTests : IDisposable
     public async Task Once_the_reprobe_interval_passed_exclusive_create_is_tried_again()
     {
         using var root = new TempRoot(RealFaults.EexistParent);
-        using var eager = new WriterHarness(renameReprobeInterval: TimeSpan.FromMilliseconds(500)); // the shortest Polly's breaker takes
+        var time = new FakeTimeProvider();
+        var interval = TimeSpan.FromMinutes(5);
+        using var eager = new WriterHarness(time: time, renameReprobeInterval: interval);
         var target = root.File("a.json");
         await eager.Writer.WriteAsync(target, Bodies.Of("{\"v\":1}"), WriterHarness.Limits, default);
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        Assert.Equal(TempFileCreator.ExclusiveAttempts, eager.Counters.Snapshot()["exclusiveCreateRefusals"]);
+
+        // Inside the interval the refusals are remembered: no exclusive create is tried.
+        time.Advance(interval - TimeSpan.FromSeconds(1));
         await eager.Writer.WriteAsync(target, Bodies.Of("{\"v\":2}"), WriterHarness.Limits, default);
+        Assert.Equal(TempFileCreator.ExclusiveAttempts, eager.Counters.Snapshot()["exclusiveCreateRefusals"]);
+
+        // Once it has passed, the next save tries again (and here is refused again).
+        time.Advance(TimeSpan.FromSeconds(1));
+        await eager.Writer.WriteAsync(target, Bodies.Of("{\"v\":3}"), WriterHarness.Limits, default);
 
         Assert.Equal(2 * TempFileCreator.ExclusiveAttempts, eager.Counters.Snapshot()["exclusiveCreateRefusals"]);
         Assert.Equal(TempCreateMode.NonExclusive, eager.TempCreateTracker.Current);
-        Assert.Equal("{\"v\":2}", await File.ReadAllTextAsync(target));
+        Assert.Equal("{\"v\":3}", await File.ReadAllTextAsync(target));
 
         // Where exclusive creates work again (here: another folder), the next try after the interval
         // switches back.
         using var healthy = new TempRoot();
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
-        await eager.Writer.WriteAsync(healthy.File("b.json"), Bodies.Of("{\"v\":3}"), WriterHarness.Limits, default);
+        time.Advance(interval);
+        await eager.Writer.WriteAsync(healthy.File("b.json"), Bodies.Of("{\"v\":4}"), WriterHarness.Limits, default);
         Assert.Equal(TempCreateMode.Exclusive, eager.TempCreateTracker.Current);
     }
 

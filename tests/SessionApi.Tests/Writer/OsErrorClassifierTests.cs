@@ -1,4 +1,4 @@
-using SessionApi.Writer;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Tests.Writer;
 
@@ -43,6 +43,7 @@ public class OsErrorClassifierTests
 /// <summary>The MSIX rows of the table: what an error means depends on the operation it came from.</summary>
 public class OsErrorClassifierMsixRowsTests
 {
+    // FileOperation is internal to the engine and xunit needs public test signatures: the rows pass it as object.
     [Theory]
     [InlineData(17, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.ExclusiveCreateRefused)] // EEXIST, #83584 #91409
     [InlineData(17, FileOperation.Any, StorageFailureKind.Unknown)]
@@ -54,8 +55,8 @@ public class OsErrorClassifierMsixRowsTests
     [InlineData(28, FileOperation.RenameOfPresentTemp, StorageFailureKind.InsufficientStorage)] // real faults stay real
     [InlineData(5, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.Unavailable)]
     [InlineData(30, FileOperation.RenameOfPresentTemp, StorageFailureKind.Unavailable)]
-    public void Errno_rows(int errno, FileOperation operation, StorageFailureKind expected) =>
-        Assert.Equal(expected, OsErrorClassifier.Classify(new IOException("x", errno), operation));
+    public void Errno_rows(int errno, object operation, StorageFailureKind expected) =>
+        Assert.Equal(expected, OsErrorClassifier.Classify(new IOException("x", errno), (FileOperation)operation));
 
     [Theory]
     [InlineData(80, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.ExclusiveCreateRefused)] // ERROR_FILE_EXISTS
@@ -69,8 +70,8 @@ public class OsErrorClassifierMsixRowsTests
     [InlineData(1921, FileOperation.Any, StorageFailureKind.Unavailable)] // junction loop
     [InlineData(112, FileOperation.RenameOfPresentTemp, StorageFailureKind.InsufficientStorage)]
     [InlineData(19, FileOperation.ExclusiveCreateOfFreshName, StorageFailureKind.Unavailable)]
-    public void Win32_rows(int code, FileOperation operation, StorageFailureKind expected) =>
-        Assert.Equal(expected, OsErrorClassifier.Classify(new IOException("x", unchecked((int)0x80070000) | code), operation));
+    public void Win32_rows(int code, object operation, StorageFailureKind expected) =>
+        Assert.Equal(expected, OsErrorClassifier.Classify(new IOException("x", unchecked((int)0x80070000) | code), (FileOperation)operation));
 
     [Fact]
     public void A_rename_refused_exception_reads_as_a_refused_rename_and_keeps_its_os_error()

@@ -5,8 +5,8 @@ using Polly.Registry;
 using Polly.Retry;
 using Polly.Testing;
 using Polly.Timeout;
+using SessionApi.Storage.Writer;
 using SessionApi.Tests.Support;
-using SessionApi.Writer;
 
 namespace SessionApi.Tests.Writer;
 

@@ -1,7 +1,8 @@
-using SessionApi.Store;
-using SessionApi.Tests.Support;
-using SessionApi.Writer;
 
+using SessionApi.Storage.Sessions;
+using SessionApi.Storage.Store;
+using SessionApi.Storage.Writer;
+using SessionApi.Tests.Support;
 using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.Writer;

@@ -1,7 +1,8 @@
-using SessionApi.Store;
-using SessionApi.Tests.Support;
-using SessionApi.Writer;
 
+using SessionApi.Storage.Sessions;
+using SessionApi.Storage.Store;
+using SessionApi.Storage.Writer;
+using SessionApi.Tests.Support;
 using static SessionApi.Tests.Support.Ids;
 
 namespace SessionApi.Tests.Writer;
@@ -116,7 +117,7 @@ public sealed class RealOsFaultTests : IDisposable
         using var store = harness.CreateStore(root.Path);
         await store.OpenAsync(default);
 
-        Assert.Equal("verified-copy", store.GetDiagnostics().WriteMode);
+        Assert.Equal(WriteMode.VerifiedCopy, store.GetDiagnostics().WriteMode);
         var result = await store.SaveAsync(Id("a"), Bodies.Of("{\"v\":1}"), Precondition.None, default);
         Assert.Equal(SaveOutcome.Created, result.Outcome);
         Assert.Equal("{\"v\":1}", await File.ReadAllTextAsync(root.File("a.json")));

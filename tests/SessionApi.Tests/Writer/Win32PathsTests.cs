@@ -1,4 +1,4 @@
-using SessionApi.Writer;
+using SessionApi.Storage.Writer;
 
 namespace SessionApi.Tests.Writer;
 

@@ -24,7 +24,9 @@ export function generate({ input = process.env.SESSIONAPI_OPENAPI || defaultInpu
   // --alphabetize keeps the output stable when the server reorders its endpoints or schemas;
   // --empty-objects-unknown: a session document is "any JSON object" ({"type":"object"} with no
   // properties), which must map to Record<string, unknown>, not Record<string, never>.
-  execFileSync(process.execPath, [cli, input, "--output", join(outDir, "schema.ts"), "--alphabetize", "--empty-objects-unknown"], {
+  // --enum-values: every string enum of the document (ProblemCode, WriteMode, ResetReason, ...) also
+  // as a runtime array, so the client's code lists are generated too.
+  execFileSync(process.execPath, [cli, input, "--output", join(outDir, "schema.ts"), "--alphabetize", "--empty-objects-unknown", "--enum-values"], {
     cwd: packageDir,
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -5,46 +5,31 @@
  * Browser-safe: no Node APIs.
  */
 
-/** The ProblemDetails body the server sends (RFC 9457 plus SessionApi's `code` extension). */
-export interface ProblemDetails {
-  type?: string | null;
-  title?: string | null;
-  status?: number | null;
-  detail?: string | null;
-  instance?: string | null;
-  code?: string;
-  [extension: string]: unknown;
-}
+import type { components } from "./generated/schema.js";
 
-/** Codes the server documents, plus the client's own for answers that carry no ProblemDetails. */
-export type SessionApiErrorCode =
-  | "bad_request"
-  | "invalid_header"
-  | "invalid_id"
-  | "invalid_version"
-  | "invalid_json"
-  | "not_an_object"
-  | "too_deep"
-  | "too_large"
-  | "unsupported_media_type"
-  | "precondition_failed"
-  | "already_exists"
-  | "not_found"
-  | "unauthorized"
-  | "forbidden"
-  | "origin_not_allowed"
-  | "method_not_allowed"
-  | "rate_limited"
-  | "internal_error"
-  | "insufficient_storage"
-  | "storage_unavailable"
+/** Every `code` the server documents: the document's `ProblemCode` enum, generated. */
+export type ProblemCode = components["schemas"]["ProblemCode"];
+
+/** The ProblemDetails body the server sends (RFC 9457 plus SessionApi's `code` extension). */
+export type ProblemDetails = components["schemas"]["ProblemDetails"] & { [extension: string]: unknown };
+
+/** The client's own codes, for answers that carry no ProblemDetails. */
+export type ClientErrorCode =
   /** fetch itself failed: server down, connection refused, or (in a browser) CORS refused the origin. */
   | "network_error"
-  // Any other code the server may add later, without losing autocompletion for the known ones.
-  | (string & {});
+  /** A success without the ETag the contract promises (or CORS did not expose it). */
+  | "missing_etag"
+  /** An error answer without a ProblemDetails, from a status the server does not document. */
+  | `http_${number}`;
+
+/**
+ * The `code` of a {@link SessionApiError}: a server's {@link ProblemCode} or the client's own. A code a
+ * newer server adds still arrives as itself, without losing autocompletion for the known ones.
+ */
+export type SessionApiErrorCode = ProblemCode | ClientErrorCode | (string & {});
 
 /** Used only when the body is not a ProblemDetails with a `code` (e.g. a bare 401 from a proxy). */
-const codeByStatus: Record<number, SessionApiErrorCode> = {
+const codeByStatus: Record<number, ProblemCode> = {
   400: "bad_request",
   401: "unauthorized",
   403: "forbidden",

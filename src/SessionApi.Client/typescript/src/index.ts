@@ -11,8 +11,11 @@ import { SessionApiError } from "./errors.js";
 import { watchSessions, type WatchOptions } from "./watch.js";
 
 export { SessionApiError, isSessionApiError } from "./errors.js";
-export type { ProblemDetails, SessionApiErrorCode } from "./errors.js";
+export type { ClientErrorCode, ProblemCode, ProblemDetails, SessionApiErrorCode } from "./errors.js";
 export type { components, paths } from "./generated/schema.js";
+// The document's string enums as runtime lists (generated with the types): every problem code, write
+// mode, temp-create mode, reset reason and event type the server can send.
+export { problemCodeValues, resetReasonValues, sessionEventTypeValues, tempCreateModeValues, writeModeValues } from "./generated/schema.js";
 export type { DeletedSession, SessionEvent, SessionEventType, StreamReset, WatchOptions, WatchStatus } from "./watch.js";
 
 type Schemas = components["schemas"];
@@ -25,6 +28,12 @@ export type DiagnosticsInfo = Schemas["DiagnosticsInfo"];
 export type SessionVersion = Schemas["SessionVersion"];
 /** A deleted session in the trash: `GET /trash` lists them (id, size, deletedAt, etag). */
 export type TrashedSession = Schemas["TrashedSession"];
+/** How the server replaces documents now (`atomic-rename`, or `verified-copy` where renames are refused: MSIX). */
+export type WriteMode = Schemas["WriteMode"];
+/** How the server creates temp files now (`exclusive`, or `non-exclusive` where exclusive creates are falsely refused). */
+export type TempCreateMode = Schemas["TempCreateMode"];
+/** Why a watcher must list the sessions again (`new`, `unknown`, `expired`, `overflow`). */
+export type ResetReason = Schemas["ResetReason"];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** A session document: any JSON object (the server stores it byte for byte). */
@@ -48,6 +57,11 @@ export interface LoadedSession<T extends JsonObject = JsonObject> {
   document: T;
   /** Strong ETag (quoted, as sent in the header): pass it back as `ifMatch` / `ifNoneMatch`. */
   etag: string;
+}
+
+export interface GetSessionOptions extends RequestOptions {
+  /** An ETag the caller holds: the answer is `undefined` while it is still current (304). */
+  ifNoneMatch?: string;
 }
 
 export interface SaveOptions extends RequestOptions {
@@ -84,16 +98,16 @@ export interface SessionApiClient {
   readonly raw: Client<paths>;
   readonly baseUrl: string;
   /** `GET /health` (no token needed); true when the server answers 200. */
-  health(options?: RequestOptions): Promise<boolean>;
+  getHealth(options?: RequestOptions): Promise<boolean>;
   /** `GET /sessions`: metadata of every session, newest first. */
   listSessions(options?: RequestOptions): Promise<SessionInfo[]>;
-  /** `GET /sessions/{id}`: the document and its ETag. Throws `SessionApiError` (`not_found`, `invalid_id`). */
-  loadSession<T extends JsonObject = JsonObject>(id: string, options?: RequestOptions): Promise<LoadedSession<T>>;
   /**
-   * `GET /sessions/{id}` with `If-None-Match: <etag>`: `undefined` when the stored document still has
+   * `GET /sessions/{id}` with `ifNoneMatch: <etag>`: `undefined` when the stored document still has
    * that ETag (304, nothing transferred), else the new document and ETag.
    */
-  loadSessionIfChanged<T extends JsonObject = JsonObject>(id: string, etag: string, options?: RequestOptions): Promise<LoadedSession<T> | undefined>;
+  getSession<T extends JsonObject = JsonObject>(id: string, options: GetSessionOptions & { ifNoneMatch: string }): Promise<LoadedSession<T> | undefined>;
+  /** `GET /sessions/{id}`: the document and its ETag. Throws `SessionApiError` (`not_found`, `invalid_id`). */
+  getSession<T extends JsonObject = JsonObject>(id: string, options?: GetSessionOptions): Promise<LoadedSession<T>>;
   /** `PUT /sessions/{id}`: saves durably; returns the new metadata (with the new ETag). */
   saveSession(id: string, document: JsonObject, options?: SaveOptions): Promise<SavedSession>;
   /** `DELETE /sessions/{id}`. Throws `SessionApiError` (`not_found`, `precondition_failed`). */
@@ -103,7 +117,7 @@ export interface SessionApiClient {
   /** `GET /sessions/{id}/versions`: previous versions, newest first. Throws `not_found` when the id has neither a document nor versions. */
   listVersions(id: string, options?: RequestOptions): Promise<SessionVersion[]>;
   /** `GET /sessions/{id}/versions/{version}`: one version byte for byte and its ETag. Throws `not_found`, `invalid_version`. */
-  loadVersion<T extends JsonObject = JsonObject>(id: string, version: string, options?: RequestOptions): Promise<LoadedVersion<T>>;
+  getVersion<T extends JsonObject = JsonObject>(id: string, version: string, options?: RequestOptions): Promise<LoadedVersion<T>>;
   /** `POST /sessions/{id}/versions/{version}/restore`: like a save of that version; the replaced document becomes a version. */
   restoreVersion(id: string, version: string, options?: RestoreVersionOptions): Promise<SavedSession>;
   /** `GET /trash`: deleted sessions, newest first. */
@@ -171,7 +185,7 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
     raw,
     baseUrl,
 
-    health: (o) =>
+    getHealth: (o) =>
       call(async () => {
         const { response } = await raw.GET("/health", { parseAs: "text", signal: o?.signal });
         return response.status === 200;
@@ -184,23 +198,16 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
         return data.items;
       }),
 
-    loadSession: <T extends JsonObject>(id: string, o?: RequestOptions) =>
-      call(async () => {
-        const { data, error, response } = await raw.GET("/sessions/{id}", { params: { path: { id } }, signal: o?.signal });
-        if (data === undefined) throw SessionApiError.fromResponse(response, error);
-        return { id, document: data as T, etag: etagOf(response) };
-      }),
-
-    loadSessionIfChanged: <T extends JsonObject>(id: string, etag: string, o?: RequestOptions) =>
+    getSession: (<T extends JsonObject>(id: string, o?: GetSessionOptions) =>
       call(async () => {
         const { data, error, response } = await raw.GET("/sessions/{id}", {
-          params: { path: { id }, header: { "If-None-Match": etag } },
+          params: { path: { id }, header: { "If-None-Match": o?.ifNoneMatch } },
           signal: o?.signal,
         });
-        if (response.status === 304) return undefined;
+        if (o?.ifNoneMatch !== undefined && response.status === 304) return undefined;
         if (data === undefined) throw SessionApiError.fromResponse(response, error);
         return { id, document: data as T, etag: etagOf(response) };
-      }),
+      })) as SessionApiClient["getSession"],
 
     saveSession: (id, document, o) => {
       // A caller bug, not a server answer: reject before any request (and outside call(), which
@@ -242,7 +249,7 @@ export function createSessionApiClient(options: SessionApiClientOptions): Sessio
         return data.items;
       }),
 
-    loadVersion: <T extends JsonObject>(id: string, version: string, o?: RequestOptions) =>
+    getVersion: <T extends JsonObject>(id: string, version: string, o?: RequestOptions) =>
       call(async () => {
         const { data, error, response } = await raw.GET("/sessions/{id}/versions/{version}", {
           params: { path: { id, version } },

@@ -18,21 +18,15 @@ type Schemas = components["schemas"];
 export type SessionEventType = Schemas["SessionEventType"];
 /** The data of a `deleted` event. */
 export type DeletedSession = Schemas["DeletedSession"];
-/** The data of a `reset` event: list the sessions again (`reason`: new, unknown, expired, overflow). */
+/** The data of a `reset` event: list the sessions again (`reason`: a ResetReason). */
 export type StreamReset = Schemas["StreamReset"];
 
 /**
- * One event of `GET /events` (the document's `SessionEvent`), with its data typed by `event`.
+ * One event of `GET /events`: the document's `SessionEvent`, a union discriminated by `event`
+ * (`SavedEvent` with the `SessionInfo`, `DeletedEvent` with `{ id }`, `ResetEvent` with `{ reason }`).
  * `id` is the event id: pass it as `lastEventId` to resume after this event.
  */
-export type SessionEvent =
-  | { event: "saved"; id: string; data: Schemas["SessionInfo"] }
-  | { event: "deleted"; id: string; data: DeletedSession }
-  | { event: "reset"; id: string; data: StreamReset };
-
-// Held to the generated schema: a change of the document that breaks this union fails typecheck.
-type Assignable<T extends Schemas["SessionEvent"]> = T;
-export type _SessionEventMatchesTheDocument = Assignable<SessionEvent>;
+export type SessionEvent = Schemas["SessionEvent"];
 
 export interface WatchStatus {
   /** `connected`: the stream is open; `reconnecting`: it dropped or could not be opened, next try after `delayMs`. */

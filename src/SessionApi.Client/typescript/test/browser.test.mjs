@@ -102,7 +102,7 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
       await page.click("#create");
       await page.waitForSelector("#sessions li", { timeout: 15_000 });
       const id = await page.getAttribute("#sessions li", "data-id");
-      const stored = await createSessionApiClient({ baseUrl: api.url, token: api.token }).loadSession(id);
+      const stored = await createSessionApiClient({ baseUrl: api.url, token: api.token }).getSession(id);
       assert.deepEqual(stored.document, { title: "Typed in the browser", messages: [] });
       assert.match(await page.textContent("#status"), /Connected: 1 session/);
     } finally {
@@ -145,7 +145,7 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
         const good = await client.saveSession(id, { title: "Long chat", messages: [{ role: "user", text: "héllo ✓" }] });
         const bad = await client.saveSession(id, {});
         const versions = await client.listVersions(id);
-        const version = await client.loadVersion(id, versions[0].version);
+        const version = await client.getVersion(id, versions[0].version);
         let stale;
         try {
           await client.restoreVersion(id, versions[0].version, { ifMatch: good.etag });
@@ -153,7 +153,7 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
           stale = demo.describeError(error);
         }
         const restored = await client.restoreVersion(id, versions[0].version, { ifMatch: bad.etag });
-        const current = await client.loadSession(id);
+        const current = await client.getSession(id);
         await client.deleteSession(id, { ifMatch: restored.etag });
         const trash = (await client.listTrash()).filter((t) => t.id === id);
         const back = await client.restoreFromTrash(id);
@@ -163,7 +163,7 @@ describe("renderer in Chromium, cross-origin, against the real SessionApi", skip
         } catch (error) {
           conflict = demo.describeError(error);
         }
-        return { good, bad, versions, version, stale, restored, current, trash, back, conflict, afterRestore: await client.loadSession(id) };
+        return { good, bad, versions, version, stale, restored, current, trash, back, conflict, afterRestore: await client.getSession(id) };
       });
       assert.equal(steps.versions.length, 1);
       assert.equal(steps.versions[0].etag, steps.good.etag);

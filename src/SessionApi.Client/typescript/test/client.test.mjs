@@ -65,7 +65,7 @@ describe("client + real SessionApi", skip, () => {
     assert.equal(created.id, "create-only");
     assert.ok(created.size > 0);
     await rejectsWith(client.saveSession("create-only", { a: 2 }, { ifNoneMatch: "*" }), 412, "precondition_failed");
-    assert.deepEqual((await client.loadSession("create-only")).document, { a: 1 });
+    assert.deepEqual((await client.getSession("create-only")).document, { a: 1 });
   });
 
   test("update with If-Match; a stale ETag gets 412 and changes nothing", async () => {
@@ -74,16 +74,16 @@ describe("client + real SessionApi", skip, () => {
     assert.equal(v2.created, false);
     assert.notEqual(v2.etag, v1.etag);
     await rejectsWith(client.saveSession("optimistic", { v: 3 }, { ifMatch: v1.etag }), 412, "precondition_failed");
-    const now = await client.loadSession("optimistic");
+    const now = await client.getSession("optimistic");
     assert.deepEqual(now.document, { v: 2 });
     assert.equal(now.etag, v2.etag);
   });
 
   test("If-None-Match on GET: 304 -> undefined, changed -> the new document", async () => {
     const v1 = await client.saveSession("revalidate", { v: 1 });
-    assert.equal(await client.loadSessionIfChanged("revalidate", v1.etag), undefined);
+    assert.equal(await client.getSession("revalidate", { ifNoneMatch: v1.etag }), undefined);
     const v2 = await client.saveSession("revalidate", { v: 2 });
-    const changed = await client.loadSessionIfChanged("revalidate", v1.etag);
+    const changed = await client.getSession("revalidate", { ifNoneMatch: v1.etag });
     assert.deepEqual(changed?.document, { v: 2 });
     assert.equal(changed?.etag, v2.etag);
   });
@@ -113,14 +113,14 @@ describe("client + real SessionApi", skip, () => {
     await rejectsWith(client.deleteSession("doomed", { ifMatch: v1.etag }), 412, "precondition_failed");
     await client.deleteSession("doomed", { ifMatch: v2.etag });
     await rejectsWith(client.deleteSession("doomed"), 404, "not_found");
-    await rejectsWith(client.loadSession("doomed"), 404, "not_found");
+    await rejectsWith(client.getSession("doomed"), 404, "not_found");
   });
 
   test("bad ids are refused the same way on every OS", async () => {
     for (const id of ["Upper", "con", "com1", "-dash-first", "a".repeat(129), "dot.json"]) {
       await rejectsWith(client.saveSession(id, { x: 1 }), 400, "invalid_id");
     }
-    await rejectsWith(client.loadSession("lpt9"), 400, "invalid_id");
+    await rejectsWith(client.getSession("lpt9"), 400, "invalid_id");
   });
 
   test("bodies: invalid JSON, not an object, wrong media type, too large", async () => {
@@ -136,7 +136,7 @@ describe("client + real SessionApi", skip, () => {
     assert.equal(text.status, 415);
     assert.equal(text.json.code, "unsupported_media_type");
     await rejectsWith(client.saveSession("body", { big: "x".repeat(70_000) }), 413, "too_large");
-    await rejectsWith(client.loadSession("body"), 404, "not_found");
+    await rejectsWith(client.getSession("body"), 404, "not_found");
     await assert.rejects(client.saveSession("body", /** @type {any} */ ([1])), TypeError);
   });
 

@@ -27,7 +27,7 @@ describe("launcher + real SessionApi", skip, () => {
       assert.ok(!argv.some((a) => a.includes(server.token)), "token not in argv");
       assert.equal(procEnv(server.pid).SESSIONAPI_TOKEN, server.token);
       assert.equal(argv[argv.indexOf("--parent-pid") + 1], String(process.pid));
-      assert.equal(await clientFor(server).health(), true);
+      assert.equal(await clientFor(server).getHealth(), true);
       // Without the token: 401 ProblemDetails
       const anonymous = createSessionApiClient({ baseUrl: server.url, token: "wrong-token" });
       await assert.rejects(anonymous.listSessions(), (e) => e instanceof SessionApiError && e.status === 401 && e.code === "unauthorized");
@@ -45,7 +45,7 @@ describe("launcher + real SessionApi", skip, () => {
       const saved = await client.saveSession("chat-1", doc);
       assert.equal(saved.created, true);
       assert.match(saved.etag, /^"/);
-      const loaded = await client.loadSession("chat-1");
+      const loaded = await client.getSession("chat-1");
       assert.deepEqual(loaded.document, doc);
       assert.equal(loaded.etag, saved.etag);
       assert.deepEqual(JSON.parse(readFileSync(join(root, "chat-1.json"), "utf8")), doc);
@@ -73,7 +73,7 @@ describe("launcher + real SessionApi", skip, () => {
       assert.notEqual(again.pid, firstPid);
       assert.equal(again.restarts, 1);
       // the lock of the killed instance did not keep the new one out
-      const loaded = await clientFor(server).loadSession("survivor");
+      const loaded = await clientFor(server).getSession("survivor");
       assert.deepEqual(loaded.document, { v: 1 });
     } finally {
       await server.stop();
@@ -165,7 +165,7 @@ describe("launcher + real SessionApi", skip, () => {
     // the lock file was released: a new instance opens the same root
     const again = await start({ storageRoot: root });
     try {
-      assert.equal((await clientFor(again).loadSession("in-flight")).etag, outcome.etag);
+      assert.equal((await clientFor(again).getSession("in-flight")).etag, outcome.etag);
     } finally {
       await again.stop();
     }

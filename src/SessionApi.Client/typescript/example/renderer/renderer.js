@@ -48,7 +48,7 @@ export async function runScenario(client, id = newSessionId()) {
 
   steps.listed = (await client.listSessions()).some((s) => s.id === id && s.etag === created.etag);
 
-  const loaded = await client.loadSession(id);
+  const loaded = await client.getSession(id);
   steps.loaded = { title: loaded.document.title, text: loaded.document.messages?.[0]?.text, etag: loaded.etag };
 
   const updated = await client.saveSession(id, { ...loaded.document, title: "Renamed" }, { ifMatch: loaded.etag });
@@ -62,8 +62,8 @@ export async function runScenario(client, id = newSessionId()) {
     steps.staleUpdate = describeError(error);
   }
 
-  steps.notModified = (await client.loadSessionIfChanged(id, updated.etag)) === undefined;
-  const changed = await client.loadSessionIfChanged(id, loaded.etag);
+  steps.notModified = (await client.getSession(id, { ifNoneMatch: updated.etag })) === undefined;
+  const changed = await client.getSession(id, { ifNoneMatch: loaded.etag });
   steps.changedSince = changed ? { title: changed.document.title, etag: changed.etag } : null;
 
   try {
@@ -76,7 +76,7 @@ export async function runScenario(client, id = newSessionId()) {
   steps.deleted = true;
 
   try {
-    await client.loadSession(id);
+    await client.getSession(id);
     steps.afterDelete = { ok: true };
   } catch (error) {
     steps.afterDelete = describeError(error);

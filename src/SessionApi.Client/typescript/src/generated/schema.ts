@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Storage diagnostics
-         * @description Version, storage root, where new files in the root physically land (physicalRoot, as the OS resolves a freshly created file; redirected is true when that is not under root: MSIX virtualization, a junction or symlink), the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root refuses exclusive creates of fresh names), write counters, free space, the files startup recovery quarantined, and the versions and trash kept (counts and bytes).
+         * @description Version, storage root, where new files in the root physically land (physicalRoot, as the OS resolves a freshly created file; redirected is true when that is not under root: MSIX virtualization, a junction or symlink), the replace strategy the root currently needs (writeMode: 'atomic-rename', or 'verified-copy' when rename is refused as cross-device, the MSIX case), how temp files are created (tempCreateMode: 'exclusive', or 'non-exclusive' when the root refuses exclusive creates of fresh names), write counters, free space, the files startup recovery quarantined, the versions and trash kept (counts and bytes), and how many event streams (watchers) are open.
          */
         get: operations["getDiagnostics"];
         put?: never;
@@ -35,7 +35,7 @@ export interface paths {
          * Watch session changes
          * @description A Server-Sent Events stream of every change: 'saved' (data: the SessionInfo, once the save is durable), 'deleted' (data: {id}) and 'reset' (data: {reason}; list the sessions again, then apply the events that follow). A new stream starts with a reset. Each event id names the server run and a sequence number; reconnecting with Last-Event-ID replays the events missed, or answers a reset when they are no longer kept or the server restarted. An idle stream carries a comment line every Events:HeartbeatInterval (15 s).
          */
-        get: operations["watch"];
+        get: operations["watchSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -100,7 +100,7 @@ export interface paths {
          * Save a session
          * @description Stores the body (a JSON object) atomically and durably as the session's new document. The body is streamed to disk and validated on the way; the previous document stays intact unless the whole new one is valid and on disk. If-Match: <etag> saves only over that version; If-None-Match: * only when the session does not exist yet; both are checked against the version current when the save runs.
          */
-        put: operations["putSession"];
+        put: operations["saveSession"];
         post?: never;
         /**
          * Delete a session
@@ -216,6 +216,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A 'deleted' event: the session is gone; data is its id. */
+        DeletedEvent: {
+            data: components["schemas"]["DeletedSession"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "deleted";
+            /** @description <server run>-<sequence number>: send it back as Last-Event-ID to resume after this event. */
+            id: string;
+        };
         /** @description The data of a `deleted` event: the id of the session that is gone. */
         DeletedSession: {
             id: string;
@@ -234,9 +245,14 @@ export interface components {
             root: string;
             /** Format: int32 */
             sessionCount: number;
-            tempCreateMode: string;
+            tempCreateMode: components["schemas"]["TempCreateMode"];
             version: string;
-            writeMode: string;
+            /**
+             * Format: int32
+             * @description How many `GET /events` streams are open now (windows following the changes).
+             */
+            watchers?: number;
+            writeMode: components["schemas"]["WriteMode"];
         };
         /** @description `GET /health`. */
         HealthInfo: {
@@ -254,9 +270,13 @@ export interface components {
             /** Format: int32 */
             versions: number;
         };
+        /**
+         * @description The stable machine-readable code of a problem: what a client branches on.
+         * @enum {unknown}
+         */
+        ProblemCode: "bad_request" | "invalid_header" | "invalid_id" | "invalid_version" | "invalid_json" | "not_an_object" | "too_deep" | "unauthorized" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "precondition_failed" | "already_exists" | "too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "insufficient_storage" | "storage_unavailable";
         ProblemDetails: {
-            /** @description Stable machine-readable error code, e.g. invalid_id, invalid_json, too_large, precondition_failed, not_found. */
-            code?: string;
+            code?: components["schemas"]["ProblemCode"];
             detail?: null | string;
             instance?: null | string;
             /** Format: int32 */
@@ -272,13 +292,36 @@ export interface components {
             quarantinedAt: string;
             reason: string;
         };
-        /** @description One event of GET /events: 'saved' carries the SessionInfo, 'deleted' the id, 'reset' the reason to list again. */
-        SessionEvent: {
-            data: components["schemas"]["SessionInfo"] | components["schemas"]["DeletedSession"] | components["schemas"]["StreamReset"];
-            event: components["schemas"]["SessionEventType"];
+        /** @description A 'reset' event: list the sessions again, then apply the events that follow; data says why. */
+        ResetEvent: {
+            data: components["schemas"]["StreamReset"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "reset";
             /** @description <server run>-<sequence number>: send it back as Last-Event-ID to resume after this event. */
             id: string;
         };
+        /**
+         * @description Why a watcher cannot continue from where it was and must list the sessions again; the member
+         *     names are the `reason` of a `reset` event.
+         * @enum {unknown}
+         */
+        ResetReason: "new" | "unknown" | "expired" | "overflow";
+        /** @description A 'saved' event: the save is durable; data is the session's SessionInfo. */
+        SavedEvent: {
+            data: components["schemas"]["SessionInfo"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "saved";
+            /** @description <server run>-<sequence number>: send it back as Last-Event-ID to resume after this event. */
+            id: string;
+        };
+        /** @description One event of GET /events, told apart by its event field: 'saved' carries the SessionInfo, 'deleted' the id, 'reset' the reason to list again. */
+        SessionEvent: components["schemas"]["SavedEvent"] | components["schemas"]["DeletedEvent"] | components["schemas"]["ResetEvent"];
         /**
          * @description The event field of a session event.
          * @enum {string}
@@ -314,14 +357,16 @@ export interface components {
         };
         /**
          * @description The data of a `reset` event: the client must list the sessions again, then apply the events that
-         *     follow. `reason` says why: new (a new stream), unknown (the Last-Event-ID is not of this server
-         *     run: it restarted), expired (more events were missed than the server keeps) or overflow (the client
-         *     fell behind and is dropped: the stream ends).
+         *     follow. `reason` says why (ResetReason).
          */
         StreamReset: {
-            /** @enum {string} */
-            reason: "new" | "unknown" | "expired" | "overflow";
+            reason: components["schemas"]["ResetReason"];
         };
+        /**
+         * @description How the writer creates the temporary file a save is staged in; the member names are diagnostics' `tempCreateMode`.
+         * @enum {unknown}
+         */
+        TempCreateMode: "exclusive" | "non-exclusive";
         /** @description A deleted session in the trash, as `GET /trash` lists it. */
         TrashedSession: {
             /** Format: date-time */
@@ -339,6 +384,11 @@ export interface components {
         VersionList: {
             items: components["schemas"]["SessionVersion"][];
         };
+        /**
+         * @description How a document replaced its target; the member names are diagnostics' `writeMode`.
+         * @enum {unknown}
+         */
+        WriteMode: "atomic-rename" | "verified-copy";
     };
     responses: never;
     parameters: never;
@@ -377,7 +427,7 @@ export interface operations {
             };
         };
     };
-    watch: {
+    watchSessions: {
         parameters: {
             query?: never;
             header?: {
@@ -425,6 +475,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthInfo"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -522,7 +581,7 @@ export interface operations {
             };
         };
     };
-    putSession: {
+    saveSession: {
         parameters: {
             query?: never;
             header?: {
@@ -1004,3 +1063,19 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const deletedEventEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeletedEvent"]["event"]> = ["deleted"];
+export const problemCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemCode"]> = ["bad_request", "invalid_header", "invalid_id", "invalid_version", "invalid_json", "not_an_object", "too_deep", "unauthorized", "forbidden", "origin_not_allowed", "not_found", "method_not_allowed", "precondition_failed", "already_exists", "too_large", "unsupported_media_type", "rate_limited", "internal_error", "insufficient_storage", "storage_unavailable"];
+export const resetEventEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ResetEvent"]["event"]> = ["reset"];
+export const resetReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ResetReason"]> = ["new", "unknown", "expired", "overflow"];
+export const savedEventEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SavedEvent"]["event"]> = ["saved"];
+export const sessionEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SessionEventType"]> = ["saved", "deleted", "reset"];
+export const tempCreateModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TempCreateMode"]> = ["exclusive", "non-exclusive"];
+export const writeModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WriteMode"]> = ["atomic-rename", "verified-copy"];

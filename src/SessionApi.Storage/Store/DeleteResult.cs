@@ -1,0 +1,8 @@
+namespace SessionApi.Storage.Store;
+
+public enum DeleteResult
+{
+    Deleted,
+    NotFound,
+    PreconditionFailed,
+}

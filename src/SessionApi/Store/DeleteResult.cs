@@ -1,8 +1,0 @@
-namespace SessionApi.Store;
-
-public enum DeleteResult
-{
-    Deleted,
-    NotFound,
-    PreconditionFailed,
-}

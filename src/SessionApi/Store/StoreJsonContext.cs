@@ -1,9 +1,0 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
-namespace SessionApi.Store;
-
-/// <summary>Source-generated JSON for the store's own files (no reflection, trimming-safe).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(QuarantinedFile))]
-internal sealed partial class StoreJsonContext : JsonSerializerContext;

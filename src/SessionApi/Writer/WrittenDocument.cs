@@ -1,8 +1,0 @@
-namespace SessionApi.Writer;
-
-/// <summary>A document that is on disk, durable, under its final name.</summary>
-public sealed record WrittenDocument(long Length, byte[] Hash, WriteMode Mode)
-{
-    /// <summary>How the document this write replaced was kept (<see cref="PreviousKept.No"/> when it was not asked for or identical).</summary>
-    public PreviousKept Kept { get; init; }
-}
